@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Set up and run tilannekuva with nothing but Python 3.11+ and the package index.
+
+    python3 tasks.py refresh   # create .venv, install the pinned lock, run the sample refresh
+    python3 tasks.py test      # create .venv, install the pinned lock, lint and run every test
+    python3 tasks.py lock      # recompile requirements.lock from requirements.in (maintainers)
+
+Standard library only: this file runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
+UV_VERSION = "0.13.9"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+# A municipal data system should not phone home: telemetry off for every tool.
+QUIET_ENV = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "GX_ANALYTICS_ENABLED": "False",
+    "DAGSTER_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a command from the project root; stop with its exit code when it fails."""
+    print("+", " ".join(str(a) for a in args), flush=True)
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env={**os.environ, **QUIET_ENV, **(env or {})})
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def setup() -> None:
+    """Create .venv and install exactly the locked versions (skipped when the lock is unchanged)."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"tilannekuva needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    stamp = VENV / ".lock-sha256"
+    digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    if not (BIN / "python").exists():
+        print(f"Creating {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    python = BIN / "python"
+    run(python, "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
+    uv_env = {"VIRTUAL_ENV": str(VENV)}
+    try:
+        run(BIN / "uv", "pip", "sync", "--quiet", LOCK, env=uv_env)
+        run(BIN / "uv", "pip", "install", "--quiet", "--no-deps", "-e", ".", env=uv_env)
+    except SystemExit:
+        print("uv could not install the lock; falling back to pip.", flush=True)
+        run(python, "-m", "pip", "install", "--quiet", "-r", LOCK)
+        run(python, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
+    stamp.write_text(digest)
+
+
+def refresh() -> None:
+    """The main job on the bundled sample snapshot into the embedded DuckDB warehouse."""
+    setup()
+    run(BIN / "tilannekuva", "refresh", *sys.argv[2:])
+
+
+def test() -> None:
+    """Everything CI checks: lint, format, SQL lint, then the whole pytest suite."""
+    setup()
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "sqlfluff", "lint", "--processes", "2", "dbt_project/models", "dbt_project/tests", "dbt_project/macros")
+    # pytest exits non-zero when no test ran (exit code 5), so a green run always ran tests.
+    run(BIN / "python", "-m", "pytest", *sys.argv[2:])
+
+
+def lock() -> None:
+    """Recompile requirements.lock: exact versions only, no index URLs or host names."""
+    setup()
+    run(
+        BIN / "uv", "pip", "compile", "requirements.in", "--python-version", "3.11",
+        "--no-emit-index-url", "--no-emit-find-links", "--quiet", "-o", LOCK,
+    )  # fmt: skip
+
+
+COMMANDS = {"refresh": refresh, "test": test, "lock": lock, "setup": setup}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(COMMANDS)}}} [args…]")
+    COMMANDS[sys.argv[1]]()
