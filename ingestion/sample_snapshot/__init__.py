@@ -1,0 +1,1 @@
+"""Bundled sample snapshot (recorded API shapes, synthetic figures) and its generator."""

@@ -1,0 +1,186 @@
+"""Sample mode: a requests transport adapter that answers from the bundled snapshot.
+
+It sits below the real session, so the sample refresh runs the same clients, throttling, size caps,
+landing and parsers as a live one. It behaves like the APIs where that matters to the clients:
+PxWeb data queries are answered by slicing the recorded cube exactly as the server would (with the
+server's cell limit and its refusals), and unknown paths answer 404.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import math
+from functools import lru_cache
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+from ingestion.settings import Settings
+
+SNAPSHOT_DIR = Path(__file__).parent / "sample_snapshot"
+SYMBOLS = ("", "...", "..", ".", "-")
+
+
+class PxCube:
+    """A whole PxWeb table held as a json-stat2 cube, sliced per query like the server does."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.ids: list[str] = doc["id"]
+        self.sizes: list[int] = doc["size"]
+        self.codes = {
+            d: sorted(doc["dimension"][d]["category"]["index"], key=doc["dimension"][d]["category"]["index"].get)
+            for d in self.ids
+        }
+        values = np.array([np.nan if v is None else v for v in doc["value"]], dtype="float64")
+        self.values = values.reshape(self.sizes)
+        status = np.zeros(math.prod(self.sizes), dtype="int8")
+        for index, symbol in (doc.get("status") or {}).items():
+            status[int(index)] = SYMBOLS.index(symbol)
+        self.status = status.reshape(self.sizes)
+
+    def answer(self, body: dict[str, Any], max_cells: int) -> tuple[int, dict[str, Any]]:
+        """HTTP status and JSON body for one data query."""
+        wanted = {q["code"]: q["selection"] for q in body.get("query", [])}
+        unknown = set(wanted) - set(self.ids)
+        if unknown:
+            return 400, {"error": f"Unknown variable {sorted(unknown)[0]}"}
+        picks: list[list[int]] = []
+        for dim in self.ids:
+            if dim not in wanted:
+                return 400, {"error": f"Variable {dim} is mandatory and must be selected"}
+            selection, codes = wanted[dim], self.codes[dim]
+            kind, values = selection.get("filter"), selection.get("values", [])
+            if kind == "all" or values == ["*"]:
+                picks.append(list(range(len(codes))))
+            elif kind == "top":
+                picks.append(list(range(len(codes)))[-int(values[0]) :])
+            elif kind == "item":
+                position = {c: i for i, c in enumerate(codes)}
+                missing = [v for v in values if v not in position]
+                if missing:
+                    return 400, {"error": f"Value {missing[0]} not found in variable {dim}"}
+                picks.append([position[v] for v in values])
+            else:
+                return 400, {"error": f"Unsupported filter {kind!r}"}
+        cells = math.prod(len(p) for p in picks)
+        if cells > max_cells:
+            return 403, {"error": f"Too many cells selected ({cells} > {max_cells})"}
+        grid = np.ix_(*picks)
+        values = self.values[grid].ravel()
+        status = self.status[grid].ravel()
+        dimension = {}
+        for dim, pick in zip(self.ids, picks, strict=True):
+            source = self.doc["dimension"][dim]
+            chosen = [self.codes[dim][i] for i in pick]
+            labels = source["category"].get("label", {})
+            dimension[dim] = {
+                "label": source.get("label", dim),
+                "category": {
+                    "index": {c: i for i, c in enumerate(chosen)},
+                    "label": {c: labels.get(c, c) for c in chosen},
+                },
+            }
+        out = {k: v for k, v in self.doc.items() if k not in ("dimension", "value", "status", "size")}
+        out["size"] = [len(p) for p in picks]
+        out["dimension"] = dimension
+        out["value"] = [None if math.isnan(v) else (int(v) if float(v).is_integer() else float(v)) for v in values]
+        flagged = np.flatnonzero(status)
+        if flagged.size:
+            out["status"] = {str(int(i)): SYMBOLS[status[i]] for i in flagged}
+        return 200, out
+
+
+@lru_cache(maxsize=8)
+def load_cube(path: Path) -> PxCube:
+    """Read (once per process) a gzip json-stat2 cube of the snapshot."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return PxCube(json.load(fh))
+
+
+class SnapshotAdapter(BaseAdapter):
+    """Serve PxWeb and classification-service requests from files under `root`."""
+
+    def __init__(self, root: Path, pxweb_base_url: str, classification_base_url: str) -> None:
+        super().__init__()
+        self.root = root
+        self.pxweb_base_url = pxweb_base_url.rstrip("/")
+        self.classification_base_url = classification_base_url.rstrip("/")
+        self.requests_seen: list[tuple[str, str]] = []
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        url = request.url or ""
+        self.requests_seen.append((request.method or "GET", url))
+        parts = urlsplit(url)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        path = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+        if path.startswith(self.pxweb_base_url):
+            status, body = self._pxweb(request, path[len(self.pxweb_base_url) :].strip("/"), query)
+        elif path.startswith(self.classification_base_url):
+            status, body = self._classification(path[len(self.classification_base_url) :].strip("/"), query)
+        else:
+            status, body = 404, b'{"error":"not in the sample snapshot"}'
+        return self._response(request, status, body)
+
+    def close(self) -> None:
+        """Nothing to release: files are opened per request."""
+
+    def _file(self, relative: str) -> tuple[int, bytes]:
+        path = (self.root / relative).resolve()
+        if self.root.resolve() not in path.parents or not path.is_file():
+            return 404, json.dumps({"error": f"{relative} is not in the sample snapshot"}).encode()
+        return 200, path.read_bytes()
+
+    def _pxweb(self, request: requests.PreparedRequest, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
+        if "config" in query:
+            return self._file("pxweb/config.json")
+        if request.method == "POST":
+            cube_path = self.root / "pxweb" / f"{path}.jsonstat2.json.gz"
+            if not cube_path.is_file():
+                return 404, b'{"error":"table not found"}'
+            try:
+                body = json.loads(request.body or b"{}")
+            except json.JSONDecodeError:
+                return 400, b'{"error":"query is not valid JSON"}'
+            config = json.loads(self._file("pxweb/config.json")[1])
+            status, doc = load_cube(cube_path).answer(body, int(config.get("maxCells") or config["maxValues"]))
+            return status, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if path.endswith(".px"):
+            return self._file(f"pxweb/{path}.meta.json")
+        return self._file(f"pxweb/{path}.json")
+
+    def _classification(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
+        if path.endswith("/maps"):
+            language = (query.get("lang") or ["fi"])[0]
+            return self._file(f"classifications/v2/{path}.{language}.json")
+        return self._file(f"classifications/v2/{path}.json")
+
+    @staticmethod
+    def _response(request: requests.PreparedRequest, status: int, body: bytes) -> requests.Response:
+        response = requests.Response()
+        response.status_code = status
+        response.reason = HTTPStatus(status).phrase
+        response.headers = CaseInsensitiveDict(
+            {"Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(body))}
+        )
+        response.raw = io.BytesIO(body)
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = "utf-8"
+        return response
+
+
+def mount_snapshot(session: requests.Session, settings: Settings, root: Path = SNAPSHOT_DIR) -> SnapshotAdapter:
+    """Route the session's requests to the sources' base URLs into the snapshot."""
+    adapter = SnapshotAdapter(root, settings.pxweb_base_url, settings.classification_base_url)
+    session.mount(settings.pxweb_base_url, adapter)
+    session.mount(settings.classification_base_url, adapter)
+    return adapter
