@@ -1,0 +1,1 @@
+"""Assets by layer: landing (raw responses), staging (validated Parquet), dbt models, publish."""

@@ -1,0 +1,188 @@
+"""`tilannekuva` command line: runs the same Dagster job the nightly schedule runs.
+
+Expected failures (a wrong setting, an unreachable source, a failed check) end with one clear
+sentence and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingestion.errors import SettingsError, SourceError, TilannekuvaError
+from ingestion.http import get_checked, make_session
+from ingestion.settings import Settings, check_data_dir_writable, load_settings, settings_env
+from ingestion.snapshot import SNAPSHOT_DIR
+
+DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
+EXIT_RUN_FAILED = 1
+EXIT_BAD_SETTINGS = 2
+
+
+def known_employment_areas(settings: Settings) -> set[str]:
+    """TA codes from the latest staged classification, else from the bundled snapshot."""
+    staged = settings.staging_dir / "classifications" / "municipality_areas.parquet"
+    if staged.exists():
+        return set(pd.read_parquet(staged, columns=["employment_area_code"])["employment_area_code"])
+    maps = sorted(SNAPSHOT_DIR.glob("classifications/v2/correspondenceTables/*tyollisyysalue*/maps.fi.json"))
+    doc = json.loads(maps[-1].read_text(encoding="utf-8"))
+    return {f"TA{int(entry['targetItem']['code']):02d}" for entry in doc}
+
+
+def preflight(settings: Settings) -> None:
+    """Check the settings against the world before starting a run: data dir, area, sources."""
+    check_data_dir_writable(settings)
+    areas = known_employment_areas(settings)
+    if settings.area not in areas:
+        raise SettingsError(
+            f"Unknown employment area {settings.area!r}: the classification has {min(areas)}–{max(areas)} "
+            f"({len(areas)} areas)."
+        )
+    if settings.is_sample:
+        return
+    session = make_session(settings.with_overrides(retries=1, read_timeout=20.0))
+    for name, url in (
+        ("TILANNEKUVA_PXWEB_BASE_URL", f"{settings.pxweb_base_url}/{settings.language}/?config"),
+        ("TILANNEKUVA_CLASSIFICATION_BASE_URL", f"{settings.classification_base_url}/classifications?format=json"),
+    ):
+        try:
+            get_checked(session, name, url)
+        except SourceError as exc:
+            raise SettingsError(f"{name} cannot be reached at {url} ({exc.problem}).") from exc
+
+
+def prepare_dagster_home(settings: Settings) -> Path:
+    """Use DAGSTER_HOME if set, else `<data dir>/dagster_home` with the project's dagster.yaml."""
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(DAGSTER_YAML, home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _fmt(value: float | int | None, decimals: int = 0) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:,.{decimals}f}".replace(",", " ")
+
+
+def headline(settings: Settings) -> str:
+    """A few figures for the configured area from the serving file (latest month vs a year before)."""
+    with duckdb.connect(str(settings.serving_path), read_only=True) as con:
+        rows = con.execute(
+            """
+            SELECT f.month, f.unemployed, f.unemployment_rate, f.open_vacancies, f.long_term_unemployed,
+                   f.is_lower_bound, f.is_sample_data, a.name_fi,
+                   lag(f.unemployed, 12) OVER (ORDER BY f.month) AS unemployed_year_ago,
+                   lag(f.unemployment_rate, 12) OVER (ORDER BY f.month) AS rate_year_ago
+            FROM fct_labour_market_monthly f JOIN dim_area a USING (area_code)
+            WHERE f.area_code = ? ORDER BY f.month DESC LIMIT 1
+            """,
+            [settings.area],
+        ).fetchall()
+    if not rows:
+        return f"No rows for {settings.area} in {settings.serving_path}."
+    month, unemployed, rate, vacancies, long_term, lower, sample, name, year_ago, rate_ago = rows[0]
+    change = None if year_ago in (None, 0) or unemployed is None else 100 * (unemployed - year_ago) / year_ago
+    label = "  [SAMPLE DATA — synthetic figures, not official statistics]" if sample else ""
+    per_unemployed = vacancies / unemployed if vacancies is not None and unemployed else None
+    return "\n".join(
+        [
+            f"{name} ({settings.area}), {month:%Y-%m}{label}",
+            f"  unemployed jobseekers   {_fmt(unemployed)}  ({_fmt(change, 1)} % from a year ago)",
+            f"  unemployment rate       {_fmt(rate, 1)} %  (a year ago {_fmt(rate_ago, 1)} %)",
+            f"  long-term unemployed    {_fmt(long_term)}",
+            f"  open vacancies          {_fmt(vacancies)}  ({_fmt(per_unemployed, 2)} per unemployed)",
+        ]
+        + (
+            ["  note: some member-municipality cells are suppressed (...); their sums are lower bounds"]
+            if lower
+            else []
+        )
+    )
+
+
+def run_refresh(settings: Settings) -> int:
+    """Execute the `nightly_refresh` job in this process and report per step."""
+    os.environ.update(settings_env(settings))
+    home = prepare_dagster_home(settings)
+    from dagster import DagsterEventType, DagsterInstance
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("nightly_refresh")
+    started = time.monotonic()
+    print(f"Refreshing ({settings.mode} mode) into {settings.data_dir} …", flush=True)
+    log_path = settings.data_dir / "logs" / "last_refresh.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dagster-dbt echoes every dbt event to stdout: keep that in a log file, print a summary here.
+    with DagsterInstance.get() as instance, log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            tags={"tilannekuva/mode": settings.mode, "tilannekuva/area": settings.area},
+        )
+    failures = []
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.STEP_SUCCESS:
+            print(f"  ok      {event.step_key}")
+        elif event.event_type == DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error  # type: ignore[union-attr]
+            message = (error.message if error else "failed").strip()
+            failures.append((event.step_key, message))
+            print(f"  FAILED  {event.step_key}")
+        elif event.event_type == DagsterEventType.STEP_SKIPPED:
+            print(f"  skipped {event.step_key}")
+    elapsed = time.monotonic() - started
+    if failures or not result.success:
+        for step, message in failures:
+            print(f"\n{step}: {message}", file=sys.stderr)
+        print(
+            f"\nRefresh failed after {elapsed:.0f} s; the previous serving file (if any) is unchanged: "
+            f"{settings.serving_path}. Details: {log_path}; run history: DAGSTER_HOME={home}",
+            file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED
+    print(f"\nDone in {elapsed:.0f} s.")
+    print(f"  serving warehouse  {settings.serving_path}  (open read-only)")
+    print(f"  Parquet exports    {settings.exports_dir}")
+    print(f"  run history        DAGSTER_HOME={home}  (dagster dev shows it)\n")
+    print(headline(settings))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tilannekuva", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    refresh = commands.add_parser("refresh", help="run the nightly_refresh job now")
+    refresh.add_argument("--mode", choices=["sample", "live"], help="sample snapshot or live APIs (default: sample)")
+    refresh.add_argument("--area", help="employment area code, e.g. TA24 (default: TILANNEKUVA_AREA or TA24)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(mode=args.mode, area=args.area)
+        if args.command == "refresh":
+            preflight(settings)
+            return run_refresh(settings)
+    except TilannekuvaError as exc:
+        print(f"tilannekuva: {exc}", file=sys.stderr)
+        return EXIT_BAD_SETTINGS
+    return EXIT_BAD_SETTINGS
+
+
+if __name__ == "__main__":
+    sys.exit(main())
