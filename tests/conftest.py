@@ -1,0 +1,51 @@
+"""Shared fixtures: one sample refresh per test session, run exactly as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import PROJECT_ROOT
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """A finished `tilannekuva` process."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    data_dir: Path
+
+
+def run_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None, timeout: int = 600) -> CliRun:
+    """Run the console script in a fresh process against `data_dir`."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TILANNEKUVA_") and k != "DAGSTER_HOME"}
+    environment.update({"TILANNEKUVA_DATA_DIR": str(data_dir), **(env or {})})
+    completed = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return CliRun(completed.returncode, completed.stdout, completed.stderr, data_dir)
+
+
+@pytest.fixture(scope="session")
+def sample_refresh(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """The full sample refresh, once, into a temporary data directory."""
+    data_dir = tmp_path_factory.mktemp("refresh") / "data"
+    result = run_cli("refresh", data_dir=data_dir)
+    assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
+    return result

@@ -1,0 +1,125 @@
+"""The PxWeb client, landing and parsing, run on the real 12r5 response through the real session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ingestion.datasets import land_pxweb_table, tidy_pxweb_table
+from ingestion.errors import SourceError
+from ingestion.http import SourceSession
+from ingestion.landing import latest_version, read_manifest
+from ingestion.pxweb import plan_queries
+from ingestion.settings import Settings, load_settings
+from ingestion.snapshot import SnapshotAdapter, mount_snapshot
+from tests.helpers import TYONV_12R5, metadata_for, pxweb_json_to_jsonstat2, realdata, write_pxweb_snapshot
+
+TABLE = "StatFin/tyonv/12r5.px"
+
+
+@pytest.fixture(scope="module")
+def real_cube() -> dict:
+    return pxweb_json_to_jsonstat2(json.loads(realdata(TYONV_12R5).read_text(encoding="utf-8")))
+
+
+def _setup(tmp_path: Path, cube: dict, max_cells: int) -> tuple[Settings, SourceSession, SnapshotAdapter]:
+    root = write_pxweb_snapshot(tmp_path / "snapshot", TABLE, cube, max_cells=max_cells)
+    settings = load_settings(data_dir=tmp_path / "data", history_start="2026M01", mode="live")
+    session = SourceSession(retries=0)
+    return settings, session, mount_snapshot(session, settings, root=root)
+
+
+@pytest.mark.realdata
+def test_split_queries_reassemble_the_real_table(tmp_path: Path, real_cube: dict) -> None:
+    settings, session, adapter = _setup(tmp_path, real_cube, max_cells=2_500)
+    landed = land_pxweb_table(settings, session)
+    posts = [url for method, url in adapter.requests_seen if method == "POST"]
+    assert landed.manifest.details["queries"] == len(posts) > 1
+    assert all(r.http_status == 200 for r in landed.manifest.responses)
+    assert landed.manifest.source_updated == "2026-07-21T05:00:00Z"
+    tidy = tidy_pxweb_table(landed.path)
+    unemployed = tidy[tidy["measure"] == "TYOTTOMATLOPUSSA"].set_index("area_code")["value"]
+    assert unemployed["SSS"] == 352_001
+    assert unemployed["KU564"] == 16_647
+    assert tidy.loc[tidy["status"] == "...", "value"].isna().all()
+    assert set(tidy["area_code"].str[:2]) <= {"SS", "MK", "SK", "KU"}, "ELY areas are not requested"
+    assert tidy["month"].unique().tolist() == [pd.Timestamp("2026-06-01").date()]
+
+
+@pytest.mark.realdata
+def test_landing_keeps_every_response_with_provenance(tmp_path: Path, real_cube: dict) -> None:
+    settings, session, _ = _setup(tmp_path, real_cube, max_cells=120_000)
+    landed = land_pxweb_table(settings, session)
+    manifest = read_manifest(landed.path)
+    assert [r.file for r in manifest.responses] == ["config.json", "metadata.json", "data_000.json"]
+    data = manifest.responses[-1]
+    assert data.method == "POST" and data.query["response"] == {"format": "json-stat2"}
+    assert data.bytes == (landed.path / "data_000.json").stat().st_size
+    assert len(data.sha256) == 64 and data.url.endswith("/fi/StatFin/tyonv/12r5.px")
+
+
+@pytest.mark.realdata
+def test_vanished_code_names_table_variable_and_code(tmp_path: Path, real_cube: dict) -> None:
+    settings, session, _ = _setup(tmp_path, real_cube, max_cells=120_000)
+    meta_path = tmp_path / "snapshot" / "pxweb" / "fi" / f"{TABLE}.meta.json"
+    meta = metadata_for(real_cube)
+    contents = meta["variables"][2]
+    position = contents["values"].index("AVPAIKATLOPUSSA")
+    del contents["values"][position], contents["valueTexts"][position]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(
+        SourceError, match=r"StatFin/tyonv/12r5.px: variable contentscode = 'AVPAIKATLOPUSSA': expected"
+    ):
+        land_pxweb_table(settings, session)
+
+
+@pytest.mark.realdata
+def test_truncated_response_fails_and_keeps_earlier_landing(tmp_path: Path, real_cube: dict) -> None:
+    settings, session, adapter = _setup(tmp_path, real_cube, max_cells=120_000)
+    good = land_pxweb_table(settings, session)
+    before = {p.name: p.read_bytes() for p in good.path.iterdir()}
+
+    original_send = adapter.send
+
+    def truncating_send(request, **kwargs):  # type: ignore[no-untyped-def]
+        response = original_send(request, **kwargs)
+        if request.method == "POST":
+            body = response.raw.read()
+            response.raw = __import__("io").BytesIO(body[: len(body) // 2])
+            response.headers["Content-Length"] = str(len(body) // 2)
+        return response
+
+    adapter.send = truncating_send  # type: ignore[method-assign]
+    with pytest.raises(SourceError, match="not valid JSON, probably truncated"):
+        land_pxweb_table(settings, session)
+    assert latest_version(settings.landing_dir, "statfin", "labour_market") == good.path
+    assert {p.name: p.read_bytes() for p in good.path.iterdir()} == before
+    failed = list(good.path.parent.glob("*.failed"))
+    assert len(failed) == 1 and read_manifest(failed[0]).status == "failed"
+    log = (good.path.parent / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["status"] for line in log] == ["ok", "failed"]
+
+
+@pytest.mark.realdata
+def test_server_refuses_an_over_limit_query(tmp_path: Path, real_cube: dict) -> None:
+    """The snapshot server enforces the cell limit, so the splitting above is really exercised."""
+    settings, session, _ = _setup(tmp_path, real_cube, max_cells=10)
+    measures = real_cube["dimension"]["contentscode"]["category"]["index"]
+    selections = {"Alue": ["SSS", "KU564"], "timeperiod_m": ["2026M06"], "contentscode": list(measures)}
+    body = plan_queries(selections, "timeperiod_m", 10**6)[0].body
+    response = session.post(f"{settings.pxweb_base_url}/fi/{TABLE}", json=body)
+    assert response.status_code == 403
+    assert "Too many cells" in response.text
+
+
+def test_plan_queries_cuts_time_then_the_largest_variable() -> None:
+    selections = {"area": [f"KU{i:03d}" for i in range(400)], "time": ["2025M01", "2025M02"], "measure": list("abcde")}
+    plans = plan_queries(selections, "time", max_cells=1_000)
+    assert all(p.cells <= 1_000 for p in plans)
+    assert sum(p.cells for p in plans) == 400 * 2 * 5
+    covered = {(a, t) for p in plans for a in p.selections["area"] for t in p.selections["time"]}
+    assert len(covered) == 800
+    assert len(plan_queries(selections, "time", max_cells=10_000)) == 1

@@ -1,0 +1,85 @@
+"""Settings: env overrides, and one clear sentence (no traceback) for each wrong setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingestion.errors import SettingsError
+from ingestion.settings import check_data_dir_writable, load_settings
+from tests.conftest import run_cli
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TILANNEKUVA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TILANNEKUVA_AREA", "ta01")
+    monkeypatch.setenv("TILANNEKUVA_PXWEB_BASE_URL", "http://127.0.0.1:8080/PxWeb/api/v1/")
+    settings = load_settings()
+    assert settings.data_dir == tmp_path.resolve()
+    assert settings.area == "TA01"
+    assert settings.pxweb_base_url == "http://127.0.0.1:8080/PxWeb/api/v1"
+    assert settings.serving_path == tmp_path.resolve() / "serving" / "tilannekuva.duckdb"
+    assert load_settings(area="TA24").area == "TA24", "explicit arguments win over the environment"
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TILANNEKUVA_DATA_DIR", "TILANNEKUVA_AREA", "TILANNEKUVA_PXWEB_BASE_URL", "TILANNEKUVA_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert (settings.area, settings.mode) == ("TA24", "sample")
+    assert settings.pxweb_base_url == "https://pxdata.stat.fi/PxWeb/api/v1"
+    assert settings.data_dir == Path("data").resolve()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"area": "Oulu"}, "TILANNEKUVA_AREA must be an employment-area code like 'TA24'"),
+        ({"mode": "demo"}, "TILANNEKUVA_MODE must be one of sample, live"),
+        ({"pxweb_base_url": "ftp://example"}, "TILANNEKUVA_PXWEB_BASE_URL must be an http(s) URL"),
+        ({"history_start": "2019-01"}, "TILANNEKUVA_HISTORY_START must be a month like 2019M01"),
+    ],
+)
+def test_malformed_settings_are_refused(overrides: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_settings(**overrides)
+
+
+def test_unwritable_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(SettingsError, match=r"TILANNEKUVA_DATA_DIR '.*a-file/data' is not writable"):
+        check_data_dir_writable(load_settings(data_dir=blocker / "data"))
+
+
+def _assert_one_sentence(result_stderr: str, expected: str) -> None:
+    lines = [line for line in result_stderr.splitlines() if line.strip()]
+    assert lines == [lines[0]] and expected in lines[0], result_stderr
+    assert "Traceback" not in result_stderr
+
+
+def test_cli_unknown_area(tmp_path: Path) -> None:
+    result = run_cli("refresh", "--area", "TA99", data_dir=tmp_path / "data")
+    assert result.returncode == 2
+    _assert_one_sentence(result.stderr, "Unknown employment area 'TA99': the classification has TA01–TA46 (46 areas).")
+
+
+def test_cli_unwritable_data_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = run_cli("refresh", data_dir=blocker / "data")
+    assert result.returncode == 2
+    _assert_one_sentence(result.stderr, "is not writable")
+
+
+def test_cli_unreachable_live_source(tmp_path: Path) -> None:
+    result = run_cli(
+        "refresh",
+        "--mode",
+        "live",
+        data_dir=tmp_path / "data",
+        env={"TILANNEKUVA_PXWEB_BASE_URL": "http://127.0.0.1:9/PxWeb/api/v1"},
+    )
+    assert result.returncode == 2
+    _assert_one_sentence(result.stderr, "TILANNEKUVA_PXWEB_BASE_URL cannot be reached at http://127.0.0.1:9/")
