@@ -41,7 +41,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 def setup() -> None:
     """Create .venv and install exactly the locked versions (skipped when the lock is unchanged)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under whatever python3 the user has
         sys.exit(f"tilannekuva needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     stamp = VENV / ".lock-sha256"
     digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()

@@ -14,6 +14,7 @@ from ingestion.catalogue import LABOUR_MARKET, RATE_MEASURES
 from ingestion.jsonstat import MISSING_SYMBOLS
 from quality.runner import Check, SuiteResult, run_checks
 
+MONTH_CODE = r"^\d{4}M(?:0[1-9]|1[0-2])$"
 LABOUR_MARKET_COLUMNS = [
     "area_code",
     "period",
@@ -60,9 +61,7 @@ def validate_labour_market(frame: pd.DataFrame, known_areas: list[str] | None = 
             Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
             for c in ("area_code", "period", "month", "measure", "source_table", "source_updated_at")
         ],
-        Check(
-            "long", gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}M(?:0[1-9]|1[0-2])$"), "month codes"
-        ),
+        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="period", regex=MONTH_CODE), "month codes"),
         Check(
             "long",
             gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=known_areas)

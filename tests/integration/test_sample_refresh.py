@@ -1,0 +1,130 @@
+"""The whole graph materialised on the sample snapshot, checked from the published serving file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.conftest import CliRun, run_cli
+
+pytestmark = pytest.mark.integration
+
+SUMMED = ["unemployed", "jobseekers", "labour_force", "open_vacancies", "new_vacancies", "long_term_unemployed"]
+
+
+def _serving(run: CliRun) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(run.data_dir / "serving" / "tilannekuva.duckdb"), read_only=True)
+
+
+def test_refresh_prints_where_and_headline(sample_refresh: CliRun) -> None:
+    out = sample_refresh.stdout
+    assert "serving/tilannekuva.duckdb" in out and "serving/exports" in out
+    assert "Oulun seutu (TA24), 2026-10" in out
+    assert "SAMPLE DATA" in out
+    assert "unemployment rate" in out
+
+
+def test_serving_file_holds_the_marts_as_tables(sample_refresh: CliRun) -> None:
+    with _serving(sample_refresh) as con:
+        kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
+        assert kinds == {
+            "dim_area": "BASE TABLE",
+            "fct_labour_market_monthly": "BASE TABLE",
+            "publish_info": "BASE TABLE",
+        }
+        levels = dict(con.execute("SELECT area_level, count(*) FROM dim_area GROUP BY 1").fetchall())
+        assert levels == {"municipality": 308, "employment_area": 46, "subregion": 69, "region": 19, "country": 1}
+        months = con.execute("SELECT min(month), max(month), count(DISTINCT month) FROM fct_labour_market_monthly")
+        assert [str(v) for v in months.fetchone()] == ["2019-01-01", "2026-10-01", "94"]
+        assert con.execute("SELECT bool_and(is_sample_data) FROM fct_labour_market_monthly").fetchone() == (True,)
+        assert con.execute("SELECT DISTINCT mode FROM publish_info").fetchall() == [("sample",)]
+
+
+def test_every_employment_area_is_the_sum_of_its_municipalities(sample_refresh: CliRun) -> None:
+    with _serving(sample_refresh) as con:
+        facts = con.execute("SELECT * FROM fct_labour_market_monthly").df()
+        areas = con.execute(
+            "SELECT area_code, employment_area_code FROM dim_area WHERE area_level = 'municipality'"
+        ).df()
+    municipal = facts.merge(areas, on="area_code")
+    expected = municipal.groupby(["employment_area_code", "month"])[SUMMED].sum(min_count=1)
+    expected["rate"] = 100 * expected["unemployed"] / expected["labour_force"]
+    actual = facts[facts["area_level"] == "employment_area"].set_index(["area_code", "month"]).sort_index()
+    actual.index.names = expected.index.names
+    assert len(actual) == 46 * 94
+    pd.testing.assert_frame_equal(actual[SUMMED].astype("float64"), expected[SUMMED].astype("float64"))
+    exact = actual["suppressed_cell_count"] == 0
+    assert exact.any()
+    rates = actual.loc[exact & actual["unemployment_rate"].notna(), "unemployment_rate"]
+    assert (rates - expected.loc[rates.index, "rate"]).abs().max() < 0.05 + 1e-9
+
+
+def test_oulu_area_has_its_eleven_municipalities(sample_refresh: CliRun) -> None:
+    with _serving(sample_refresh) as con:
+        members = con.execute(
+            "SELECT count(*) FROM dim_area WHERE employment_area_code = 'TA24' AND area_level = 'municipality'"
+        ).fetchone()
+        row = con.execute(
+            "SELECT member_count, unemployed, labour_force FROM fct_labour_market_monthly "
+            "WHERE area_code = 'TA24' AND month = DATE '2026-06-01'"
+        ).fetchone()
+    assert members == (11,)
+    assert row[0] == 11 and 10_000 < row[1] < 40_000 and 100_000 < row[2] < 200_000
+
+
+def test_suppressed_cells_stay_null_and_flag_lower_bounds(sample_refresh: CliRun) -> None:
+    with _serving(sample_refresh) as con:
+        nulls = con.execute(
+            "SELECT count(*) FROM fct_labour_market_monthly "
+            "WHERE area_level = 'municipality' AND unemployed_under_20 IS NULL"
+        ).fetchone()[0]
+        flagged = con.execute(
+            "SELECT count(*), bool_and(is_lower_bound) FROM fct_labour_market_monthly "
+            "WHERE area_level = 'employment_area' AND suppressed_cell_count > 0"
+        ).fetchone()
+    assert nulls > 0
+    assert flagged[0] > 0 and flagged[1] is True
+
+
+def test_country_and_regions_come_from_the_source(sample_refresh: CliRun) -> None:
+    with _serving(sample_refresh) as con:
+        check = con.execute(
+            """
+            SELECT c.unemployed, sum(r.unemployed)
+            FROM fct_labour_market_monthly c
+            JOIN fct_labour_market_monthly r ON r.month = c.month AND r.area_level = 'region'
+            WHERE c.area_code = 'SSS' AND c.month = DATE '2026-06-01'
+            GROUP BY c.unemployed
+            """
+        ).fetchone()
+    assert check[0] >= check[1] > 0, "the country includes the unknown-municipality bucket on top of the regions"
+
+
+def test_exports_and_their_manifest(sample_refresh: CliRun) -> None:
+    exports = sample_refresh.data_dir / "serving" / "exports"
+    manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["is_sample_data"] is True
+    for table, rows in manifest["tables"].items():
+        assert len(pd.read_parquet(exports / f"{table}.parquet")) == rows > 0
+
+
+def test_landing_is_kept_with_manifests(sample_refresh: CliRun) -> None:
+    landing = sample_refresh.data_dir / "landing"
+    for dataset in ("statfin/labour_market", "classifications/municipality_areas"):
+        versions = [p for p in (landing / dataset).iterdir() if p.is_dir()]
+        assert len(versions) == 1 and (versions[0] / "manifest.json").exists()
+
+
+def test_failed_run_leaves_the_previous_serving_file(sample_refresh: CliRun, tmp_path: Path) -> None:
+    """A run that fails at the source leaves yesterday's published file byte for byte."""
+    serving = sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"
+    before = serving.read_bytes()
+    failed = run_cli("refresh", data_dir=sample_refresh.data_dir, env={"TILANNEKUVA_HISTORY_START": "2031M01"})
+    assert failed.returncode == 1
+    assert "variable timeperiod_m = '2031M01': no periods from this start on" in failed.stderr
+    assert "the previous serving file" in failed.stderr and "Traceback" not in failed.stderr
+    assert serving.read_bytes() == before
