@@ -26,7 +26,6 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 QUIET_ENV = {
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     "GX_ANALYTICS_ENABLED": "False",
-    "DAGSTER_DISABLE_TELEMETRY": "1",
     "DO_NOT_TRACK": "1",
 }
 
@@ -84,7 +83,7 @@ def lock() -> None:
     setup()
     run(
         BIN / "uv", "pip", "compile", "requirements.in", "--python-version", "3.11",
-        "--no-emit-index-url", "--no-emit-find-links", "--quiet", "-o", LOCK,
+        "--no-emit-index-url", "--no-emit-find-links", "--quiet", "-o", "requirements.lock",
     )  # fmt: skip
 
 
