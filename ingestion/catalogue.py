@@ -6,6 +6,18 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Dimension:
+    """A table variable beyond area, time and content, found by the prefix of its (vintage-dependent) code.
+
+    All its values are fetched. An optional one may be absent (eliminated) and then reads as the total `SSS`.
+    """
+
+    code_prefix: str
+    column: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
 class PxWebDataset:
     """A StatFin table pulled through the PxWeb API."""
 
@@ -17,6 +29,8 @@ class PxWebDataset:
     area_prefixes: tuple[str, ...]
     frequency: str
     description: str
+    dimensions: tuple[Dimension, ...] = ()
+    latest_periods: int | None = None  # fetch only this many latest periods (wide tables), else from history start
 
     @property
     def table(self) -> str:
@@ -77,7 +91,114 @@ MUNICIPALITY_AREAS = ClassificationDataset(
     description="Municipality → employment area, sub-region and region, names in Finnish, Swedish and English.",
 )
 
-DATASETS: tuple[PxWebDataset | ClassificationDataset, ...] = (LABOUR_MARKET, MUNICIPALITY_AREAS)
+POPULATION = PxWebDataset(
+    source="statfin",
+    name="population",
+    subject="StatFin/vaerak",
+    table_id="11re.px",
+    measures=("vaerak-vaesto",),
+    area_prefixes=("SSS", "KU"),
+    frequency="yearly",
+    description="Population on 31 December by municipality, age group and sex (vaerak/11re).",
+    dimensions=(Dimension("sukupuoli", "sex_code"), Dimension("ikaryhma", "age_code", required=False)),
+)
+
+POPULATION_KEY_FIGURES = PxWebDataset(
+    source="statfin",
+    name="population_key_figures",
+    subject="StatFin/vaerak",
+    table_id="11ra.px",
+    measures=("vaerak-vaesto", "vaesto_alle15_p", "vaesto_yli64_p", "vaesto_keski_ika"),
+    area_prefixes=("SSS", "KU", "TA", "SK", "MK"),
+    frequency="yearly",
+    description="Population key figures on 31 December for the country, regions, sub-regions, employment areas "
+    "and municipalities (vaerak/11ra): the official employment-area totals.",
+)
+
+OCCUPATIONS = PxWebDataset(
+    source="statfin",
+    name="occupations",
+    subject="StatFin/tyonv",
+    table_id="12ti.px",
+    measures=("TYOTTOMATLOPUSSA", "AVPAIKATLOPUSSA"),
+    area_prefixes=("SSS", "KU"),
+    frequency="monthly",
+    description="Unemployed jobseekers and open vacancies at month end by 4-digit occupation (tyonv/12ti), for the "
+    "country and every municipality (employment areas are their sums).",
+    dimensions=(Dimension("ammattiryhm", "occupation_code"),),
+    latest_periods=25,
+)
+
+
+@dataclass(frozen=True)
+class ClassificationItemsDataset:
+    """The items of one classification (code, level, parent, names) from the classification service."""
+
+    source: str
+    name: str
+    classification_id: str
+    languages: tuple[str, ...]
+    description: str
+
+
+OCCUPATION_CLASSIFICATION = ClassificationItemsDataset(
+    source="classifications",
+    name="occupation_classification",
+    classification_id="ammatti_1_20100101",
+    languages=("fi", "sv", "en"),
+    description="Classification of Occupations 2010 (Ammattiluokitus 2010): codes, levels, parents and names fi/sv/en.",
+)
+
+
+@dataclass(frozen=True)
+class CkanCsvDataset:
+    """A CSV resource of an open-data portal package, found through the CKAN API (`package_show`)."""
+
+    source: str
+    name: str
+    package_id: str
+    resource_format: str
+    expected_columns: tuple[str, ...]
+    description: str
+
+
+KELA_UNEMPLOYMENT_BENEFIT = CkanCsvDataset(
+    source="kela",
+    name="unemployment_benefit",
+    package_id="kunnan-osarahoittaman-tyottomyysturvan-saajat-ja-maksetut-etuudet-tyollisyysalueittain",
+    resource_format="CSV",
+    # Column names are unverified (SOURCES.md §4): the header must match this set exactly.
+    expected_columns=(
+        "TILASTOKUUKAUSI",
+        "TYOLLISYYSALUE_KOODI",
+        "TYOLLISYYSALUE_NIMI",
+        "ETUUS",
+        "KERTYNEET_PAIVAT_LUOKKA",
+        "SAAJAT",
+        "MAKSETUT_EUROA",
+    ),
+    description="Recipients and euros paid of municipally co-financed unemployment benefit by employment area, "
+    "month, benefit and accumulated-benefit-days class (Kela, via the avoindata.fi CKAN API).",
+)
+
+DATASETS: tuple[PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset, ...] = (
+    LABOUR_MARKET,
+    MUNICIPALITY_AREAS,
+    POPULATION,
+    POPULATION_KEY_FIGURES,
+    OCCUPATIONS,
+    OCCUPATION_CLASSIFICATION,
+    KELA_UNEMPLOYMENT_BENEFIT,
+)
+SOURCES: tuple[str, ...] = tuple(dict.fromkeys(d.source for d in DATASETS))
+
+
+def is_enabled(
+    dataset: PxWebDataset | ClassificationDataset | ClassificationItemsDataset, enabled: tuple[str, ...] | None
+) -> bool:
+    """Whether `TILANNEKUVA_SOURCES` (source names or source/dataset pairs; None = all) selects a dataset."""
+    return enabled is None or dataset.source in enabled or f"{dataset.source}/{dataset.name}" in enabled
+
 
 # Measures that are head counts: never negative, and summed when areas are aggregated.
 RATE_MEASURES = frozenset({"TYOTOSUUS"})

@@ -7,6 +7,8 @@ warehouse can always be rebuilt offline from landing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -15,24 +17,41 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.catalogue import LABOUR_MARKET, MUNICIPALITY_AREAS, PxWebDataset
+from ingestion.catalogue import (
+    KELA_UNEMPLOYMENT_BENEFIT,
+    LABOUR_MARKET,
+    MUNICIPALITY_AREAS,
+    OCCUPATION_CLASSIFICATION,
+    OCCUPATIONS,
+    POPULATION,
+    POPULATION_KEY_FIGURES,
+    CkanCsvDataset,
+    ClassificationItemsDataset,
+    PxWebDataset,
+)
+from ingestion.classification_items import fetch_items, parse_items
 from ingestion.classifications import ClassificationClient, choose_correspondence, classification_date, parse_maps
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.jsonstat import load_json, parse_jsonstat2
-from ingestion.landing import LandingVersion, VersionManifest, read_manifest
-from ingestion.pxweb import PxWebClient, periods_from, plan_queries
+from ingestion.kela import SOURCE as SOURCE_KELA
+from ingestion.kela import choose_resource, download, package_show, parse_csv, tidy_benefit
+from ingestion.landing import LandingVersion, VersionManifest, latest_version, read_manifest, record_attempt
+from ingestion.pxweb import PxWebClient, TableMetadata, Variable, periods_from, plan_queries
 from ingestion.settings import Settings
 
 PERIOD = re.compile(r"^(\d{4})M(0[1-9]|1[0-2])$")
+YEAR = re.compile(r"^\d{4}$")
+AGE_GROUP = re.compile(r"^(\d{1,3})(?:(-)(\d{1,3})?)?$")
 
 
 @dataclass(frozen=True)
 class Landed:
-    """A completed landing version."""
+    """A completed landing version; `unchanged` when the source had nothing new and no download was made."""
 
     path: Path
     manifest: VersionManifest
+    unchanged: bool = False
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
@@ -54,11 +73,64 @@ def _iso_updated(raw: str | None) -> str | None:
     return f"{date_part}T{time_part.replace('.', ':')}" if time_part else date_part
 
 
-# --- Statistics Finland tyonv/12r5 -------------------------------------------------------------
+def fingerprint(selection: object) -> str:
+    """A stable hash of what a version asks for: a changed selection means a new download."""
+    return hashlib.sha256(json.dumps(selection, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def unchanged_since(settings: Settings, source: str, dataset: str, print_: str, stamp: str | None) -> Landed | None:
+    """The last good version when it holds the same selection at the same source version, else None.
+
+    The attempt is logged as `unchanged` in the dataset's manifest.jsonl.
+    """
+    previous = latest_version(settings.landing_dir, source, dataset)
+    if previous is None or stamp is None:
+        return None
+    manifest = read_manifest(previous)
+    if manifest.mode != settings.mode or manifest.source_updated != stamp:
+        return None
+    if manifest.details.get("fingerprint") != print_:
+        return None
+    record_attempt(
+        settings.landing_dir,
+        source,
+        dataset,
+        settings.mode,
+        "unchanged",
+        version=manifest.version,
+        source_updated=stamp,
+    )
+    return Landed(previous, manifest, unchanged=True)
+
+
+# --- Statistics Finland PxWeb tables -----------------------------------------------------------
+
+
+def _extra_variables(meta: TableMetadata, dataset: PxWebDataset) -> dict[str, Variable]:
+    """The catalogue's extra dimensions resolved to this vintage's variable codes (column → variable)."""
+    found: dict[str, Variable] = {}
+    codes = [v.code for v in meta.variables]
+    for dim in dataset.dimensions:
+        matches = [v for v in meta.variables if v.code.lower().startswith(dim.code_prefix.lower())]
+        if len(matches) > 1:
+            raise SourceError(dataset.table, "variables", codes, f"several variables start with {dim.code_prefix!r}")
+        if matches:
+            found[dim.column] = matches[0]
+        elif dim.required:
+            raise SourceError(dataset.table, "variables", codes, f"no variable starting with {dim.code_prefix!r}")
+    return found
+
+
+def _first_period(settings: Settings, dataset: PxWebDataset) -> str:
+    return settings.history_start if dataset.frequency == "monthly" else settings.history_start[:4]
 
 
 def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebDataset = LABOUR_MARKET) -> Landed:
-    """Fetch a PxWeb table's config, metadata and data (split under the cell limit) into landing."""
+    """Fetch a PxWeb table's config, metadata and data (split under the cell limit) into landing.
+
+    Incremental: a one-cell probe query reads the release stamp (`updated`) of the data; when it and
+    the selection equal the last good version's, nothing more is downloaded and that version is returned.
+    """
     client = PxWebClient(session, settings.pxweb_base_url, settings.language)
     table = dataset.table
     with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
@@ -68,13 +140,28 @@ def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebD
         version.add("metadata.json", response)
         area, time, content = meta.area_variable, meta.time_variable, meta.content_variable
         meta.require_values(content, dataset.measures)
+        extra = _extra_variables(meta, dataset)
         areas = [v for v in area.values if v.startswith(dataset.area_prefixes)]
-        periods = periods_from(time, settings.history_start)
+        start = _first_period(settings, dataset)
+        periods = periods_from(time, start)
         if not periods:
-            raise SourceError(table, f"variable {time.code}", settings.history_start, "no periods from this start on")
-        plans = plan_queries(
-            {area.code: areas, time.code: periods, content.code: list(dataset.measures)}, time.code, limits.max_cells
-        )
+            raise SourceError(table, f"variable {time.code}", start, "no periods from this start on")
+        if dataset.latest_periods:
+            periods = periods[-dataset.latest_periods :]
+        selections = {area.code: areas, time.code: periods, content.code: list(dataset.measures)}
+        selections.update({v.code: list(v.values) for v in extra.values()})
+        probe_body = {
+            "query": [{"code": k, "selection": {"filter": "item", "values": [v[-1]]}} for k, v in selections.items()],
+            "response": {"format": "json-stat2"},
+        }
+        probe = load_json(client.query(table, probe_body).content, f"{table} probe query")
+        stamp = _iso_updated(probe.get("updated") if isinstance(probe, dict) else None)
+        print_ = fingerprint({"table": table, "selections": selections})
+        same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
+        if same is not None:
+            version.discard()
+            return same
+        plans = plan_queries(selections, time.code, limits.max_cells)
         stamps = []
         for number, plan in enumerate(plans):
             response = client.query(table, plan.body)
@@ -90,77 +177,168 @@ def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebD
             "table": table,
             "title": meta.title,
             "dimensions": {"area": area.code, "time": time.code, "content": content.code},
+            "extra_dimensions": {column: v.code for column, v in extra.items()},
             "areas": len(areas),
             "periods": [periods[0], periods[-1]],
+            "latest_period": periods[-1],
             "measures": len(dataset.measures),
             "queries": len(plans),
             "max_cells": limits.max_cells,
+            "fingerprint": print_,
         }
     return Landed(version.final_dir, version.manifest)
 
 
-def tidy_pxweb_table(version_dir: Path, dataset: PxWebDataset = LABOUR_MARKET) -> pd.DataFrame:
-    """Parse a landed PxWeb version into tidy rows: area_code, period, month, measure, value, status."""
+def _pxweb_long(version_dir: Path, dataset: PxWebDataset) -> tuple[pd.DataFrame, VersionManifest]:
+    """The landed data responses as one long frame with area_code, period, measure and extra columns."""
     manifest = read_manifest(version_dir)
     dims = manifest.details["dimensions"]
+    extra: dict[str, str] = manifest.details.get("extra_dimensions", {})
+    renames = {dims["area"]: "area_code", dims["time"]: "period", dims["content"]: "measure"}
+    renames.update({code: column for column, code in extra.items()})
     frames = []
     for entry in manifest.responses:
         if not entry.file.startswith("data_"):
             continue
         raw = (version_dir / entry.file).read_bytes()
         frame = parse_jsonstat2(load_json(raw, f"{dataset.table} {entry.file}"), f"{dataset.table} {entry.file}")
-        frame = frame.rename(columns={dims["area"]: "area_code", dims["time"]: "period", dims["content"]: "measure"})
+        frame = frame.rename(columns=renames)
         frame["source_updated_at"] = entry.source_updated or manifest.source_updated
         frames.append(frame)
     if not frames:
         raise SourceError(dataset.table, "landing", str(version_dir), "no data responses in this version")
     tidy = pd.concat(frames, ignore_index=True)
-    bad_period = ~tidy["period"].astype(str).str.match(PERIOD)
-    if bad_period.any():
-        raise SourceError(
-            dataset.table, dims["time"], tidy.loc[bad_period, "period"].iloc[0], "not a month code YYYYMmm"
-        )
-    duplicated = tidy.duplicated(["area_code", "period", "measure"], keep=False)
+    for dim in dataset.dimensions:
+        if dim.column not in tidy.columns:
+            tidy[dim.column] = "SSS"
+    keys = ["area_code", "period", "measure", *(d.column for d in dataset.dimensions)]
+    duplicated = tidy.duplicated(keys, keep=False)
     if duplicated.any():
-        first = tidy.loc[duplicated].iloc[0]
-        raise SourceError(
-            dataset.table,
-            "area_code/period/measure",
-            f"{first.area_code}/{first.period}/{first.measure}",
-            "duplicate cell",
-        )
-    tidy["month"] = pd.to_datetime(tidy["period"].str.replace("M", "-", regex=False) + "-01").dt.date
-    tidy["source_table"] = f"{dataset.table}"
+        first = tidy.loc[duplicated, keys].iloc[0]
+        raise SourceError(dataset.table, "/".join(keys), "/".join(map(str, first)), "duplicate cell")
+    tidy["source_table"] = dataset.table
     tidy["source_updated_at"] = pd.to_datetime(tidy["source_updated_at"], utc=True).dt.tz_localize(None)
     tidy["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
     tidy["is_sample_data"] = manifest.mode == "sample"
     tidy["status"] = tidy["status"].astype("string")
+    return tidy, manifest
+
+
+def tidy_pxweb_table(version_dir: Path, dataset: PxWebDataset = LABOUR_MARKET) -> pd.DataFrame:
+    """Parse a landed PxWeb version into tidy rows: area_code, period, month, measure, value, status."""
+    tidy, _ = _pxweb_long(version_dir, dataset)
+    bad_period = ~tidy["period"].astype(str).str.match(PERIOD)
+    if bad_period.any():
+        time_code = read_manifest(version_dir).details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad_period, "period"].iloc[0], "not a month code YYYYMmm")
+    tidy["month"] = pd.to_datetime(tidy["period"].str.replace("M", "-", regex=False) + "-01").dt.date
     columns = ["area_code", "period", "month", "measure", "value", "status"]
     tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
     return tidy.sort_values(["area_code", "period", "measure"], ignore_index=True)
+
+
+def _years(tidy: pd.DataFrame, dataset: PxWebDataset, manifest: VersionManifest) -> pd.Series:
+    bad = ~tidy["period"].astype(str).str.match(YEAR)
+    if bad.any():
+        time_code = manifest.details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad, "period"].iloc[0], "not a year YYYY")
+    return tidy["period"].astype(int)
+
+
+def parse_age_group(code: str, table: str, variable: str) -> tuple[int | None, int | None]:
+    """Age bounds of an age-group code: `SSS` total → (None, None); `15-19`; `75-` open; `42` a single year."""
+    if code == "SSS":
+        return None, None
+    match = AGE_GROUP.match(code)
+    if match is None:
+        raise SourceError(
+            table, f"variable {variable}", code, "age-group code not understood (expected 15-19, 75- or 42)"
+        )
+    low, dash, high = match.groups()
+    if not dash:
+        return int(low), int(low)
+    return int(low), (int(high) if high else None)
+
+
+def _check_working_age_bounds(groups: pd.DataFrame, table: str, variable: str) -> None:
+    """The age groups must tile 0… without gaps or overlaps and start new groups at 15 and 65."""
+    bounds = groups.drop_duplicates("age_code").dropna(subset=["age_from"]).sort_values("age_from")
+    if bounds.empty:
+        return
+    expected_from = 0
+    for row in bounds.itertuples():
+        if row.age_from != expected_from:
+            raise SourceError(
+                table, f"variable {variable}", row.age_code, f"age groups leave a gap or overlap at {expected_from}"
+            )
+        expected_from = None if pd.isna(row.age_to) else int(row.age_to) + 1
+        if expected_from is None:
+            break
+    starts = set(bounds["age_from"].astype(int))
+    if not {15, 65} <= starts:
+        raise SourceError(
+            table, f"variable {variable}", sorted(starts), "no age groups starting at 15 and 65 (working age 15-64)"
+        )
+
+
+def tidy_population(version_dir: Path, dataset: PxWebDataset = POPULATION) -> pd.DataFrame:
+    """11re as rows of area_code, year, sex_code, age_code (with age_from/age_to bounds), population."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    tidy["year"] = _years(tidy, dataset, manifest)
+    age_variable = manifest.details.get("extra_dimensions", {}).get("age_code", "age")
+    bounds = {code: parse_age_group(code, dataset.table, age_variable) for code in tidy["age_code"].unique()}
+    tidy["age_from"] = pd.array([bounds[c][0] for c in tidy["age_code"]], dtype="Int64")
+    tidy["age_to"] = pd.array([bounds[c][1] for c in tidy["age_code"]], dtype="Int64")
+    _check_working_age_bounds(tidy[["age_code", "age_from", "age_to"]], dataset.table, age_variable)
+    tidy = tidy.rename(columns={"value": "population"})
+    columns = ["area_code", "year", "sex_code", "age_code", "age_from", "age_to", "population", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "year", "sex_code", "age_code"], ignore_index=True)
+
+
+def tidy_population_key_figures(version_dir: Path, dataset: PxWebDataset = POPULATION_KEY_FIGURES) -> pd.DataFrame:
+    """11ra as rows of area_code, year, measure, value (population, shares under 15 and over 64, mean age)."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    tidy["year"] = _years(tidy, dataset, manifest)
+    columns = ["area_code", "year", "measure", "value", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "year", "measure"], ignore_index=True)
 
 
 # --- Classification service --------------------------------------------------------------------
 
 
 def land_municipality_areas(settings: Settings, session: SourceSession, on: date | None = None) -> Landed:
-    """Fetch the current municipality correspondences (fi, sv, en) into landing."""
+    """Fetch the current municipality correspondences (fi, sv, en) into landing.
+
+    Incremental: the correspondence list (one small request) names the tables valid today; when they
+    are the ones of the last good version, the maps are not downloaded again.
+    """
     dataset = MUNICIPALITY_AREAS
     client = ClassificationClient(session, settings.classification_base_url)
     on = on or date.today()
     with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
         entries, response = client.list_correspondences()
         version.add("correspondence_tables.json", response)
-        chosen = {}
-        for target in dataset.targets:
-            local_id = choose_correspondence(entries, target, on)
-            chosen[target] = local_id
+        chosen = {target: choose_correspondence(entries, target, on) for target in dataset.targets}
+        stamp = max(classification_date(i) for i in chosen.values()).isoformat()
+        print_ = fingerprint({"correspondences": chosen, "languages": list(dataset.languages)})
+        same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
+        if same is not None:
+            version.discard()
+            return same
+        for target, local_id in chosen.items():
             for language in dataset.languages:
                 response = client.maps(local_id, language)
                 parse_maps(load_json(response.content, local_id), local_id, target, language)
                 version.add(f"{target}.{language}.json", response, query={"localId": local_id, "lang": language})
-        version.manifest.source_updated = max(classification_date(i) for i in chosen.values()).isoformat()
-        version.manifest.details = {"correspondences": chosen, "languages": list(dataset.languages)}
+        version.manifest.source_updated = stamp
+        version.manifest.details = {
+            "correspondences": chosen,
+            "languages": list(dataset.languages),
+            "latest_period": stamp,
+            "fingerprint": print_,
+        }
     return Landed(version.final_dir, version.manifest)
 
 
@@ -198,3 +376,136 @@ def tidy_municipality_areas(version_dir: Path) -> pd.DataFrame:
         order += [f"{level}_name_{lang}" for lang in ("fi", "sv", "en")]
     merged = merged[[*order, "classification_date", "source_table", "loaded_at", "is_sample_data"]]
     return merged.sort_values("municipality_code", ignore_index=True)
+
+
+# --- Classification items (occupations) ----------------------------------------------------------
+
+
+def land_classification_items(
+    settings: Settings, session: SourceSession, dataset: ClassificationItemsDataset = OCCUPATION_CLASSIFICATION
+) -> Landed:
+    """Fetch a classification's items in every language into landing.
+
+    Incremental: a classification is versioned by its id (a revision gets a new id), so once a version
+    of this id has landed the items are not downloaded again.
+    """
+    stamp = classification_id_date(dataset.classification_id)
+    print_ = fingerprint({"classification": dataset.classification_id, "languages": list(dataset.languages)})
+    same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
+    if same is not None:
+        return same
+    with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
+        counts = {}
+        for language in dataset.languages:
+            response = fetch_items(session, settings.classification_base_url, dataset.classification_id, language)
+            items = parse_items(
+                load_json(response.content, dataset.classification_id), dataset.classification_id, language
+            )
+            counts[language] = len(items)
+            version.add(f"items.{language}.json", response, query={"lang": language})
+        if len(set(counts.values())) != 1:
+            raise SourceError(dataset.classification_id, "items per language", counts, "languages list different items")
+        version.manifest.source_updated = stamp
+        version.manifest.details = {
+            "classification_id": dataset.classification_id,
+            "languages": list(dataset.languages),
+            "items": counts[dataset.languages[0]],
+            "latest_period": stamp,
+            "fingerprint": print_,
+        }
+    return Landed(version.final_dir, version.manifest)
+
+
+def classification_id_date(classification_id: str) -> str:
+    """The validity date in an id like `ammatti_1_20100101`, as ISO (the classification's version)."""
+    raw = classification_id.rsplit("_", 1)[-1]
+    if not (len(raw) == 8 and raw.isdigit()):
+        raise SourceError("classification service", "classification id", classification_id, "no _YYYYMMDD suffix")
+    return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
+
+
+def tidy_classification_items(
+    version_dir: Path, dataset: ClassificationItemsDataset = OCCUPATION_CLASSIFICATION
+) -> pd.DataFrame:
+    """One row per classification item with its level, parent and names in every language."""
+    manifest = read_manifest(version_dir)
+    merged: pd.DataFrame | None = None
+    for language in manifest.details["languages"]:
+        raw = (version_dir / f"items.{language}.json").read_bytes()
+        part = parse_items(load_json(raw, dataset.classification_id), dataset.classification_id, language)
+        if merged is None:
+            merged = part
+            continue
+        merged = merged.merge(part, on=["code", "level", "parent_code"], how="outer", validate="one_to_one")
+    assert merged is not None
+    gaps = merged[merged.isna().drop(columns="parent_code").any(axis=1)]
+    if not gaps.empty:
+        raise SourceError(dataset.classification_id, "code", gaps["code"].iloc[0], "item differs between languages")
+    merged["classification_id"] = manifest.details["classification_id"]
+    merged["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
+    merged["is_sample_data"] = manifest.mode == "sample"
+    columns = ["code", "level", "parent_code", "name_fi", "name_sv", "name_en"]
+    merged = merged[[*columns, "classification_id", "loaded_at", "is_sample_data"]]
+    return merged.sort_values(["level", "code"], ignore_index=True)
+
+
+def tidy_occupations(version_dir: Path, dataset: PxWebDataset = OCCUPATIONS) -> pd.DataFrame:
+    """12ti as rows of area_code, period, month, occupation_code, measure, value, status."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    bad_period = ~tidy["period"].astype(str).str.match(PERIOD)
+    if bad_period.any():
+        time_code = manifest.details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad_period, "period"].iloc[0], "not a month code YYYYMmm")
+    tidy["month"] = pd.to_datetime(tidy["period"].str.replace("M", "-", regex=False) + "-01").dt.date
+    columns = ["area_code", "period", "month", "occupation_code", "measure", "value", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "period", "occupation_code", "measure"], ignore_index=True)
+
+
+# --- Kela via the CKAN API -----------------------------------------------------------------------
+
+
+def land_ckan_csv(
+    settings: Settings, session: SourceSession, dataset: CkanCsvDataset = KELA_UNEMPLOYMENT_BENEFIT
+) -> Landed:
+    """Find the package's CSV through `package_show` and land it with the package document.
+
+    Incremental: the resource's `last_modified` (and URL) are compared with the last good version's;
+    when equal the CSV is not downloaded again. The header is validated while landing, so a drifted
+    file never becomes a good version.
+    """
+    with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
+        package, response = package_show(session, settings.kela_base_url, dataset.package_id)
+        version.add("package_show.json", response, query={"id": dataset.package_id})
+        resource = choose_resource(package, dataset.resource_format)
+        print_ = fingerprint({"package": dataset.package_id, "resource": resource.id, "url": resource.url})
+        same = unchanged_since(settings, dataset.source, dataset.name, print_, resource.last_modified)
+        if same is not None:
+            version.discard()
+            return same
+        response = download(session, resource)
+        frame = parse_csv(response.content, dataset, f"{SOURCE_KELA} {resource.url}")
+        tidy = tidy_benefit(frame, f"{SOURCE_KELA} {resource.url}")
+        version.add("data.csv", response, query={"resource": resource.id}, source_updated=resource.last_modified)
+        version.manifest.source_updated = resource.last_modified
+        version.manifest.details = {
+            "package": dataset.package_id,
+            "resource": {"id": resource.id, "name": resource.name, "url": resource.url, "format": resource.format},
+            "rows": len(frame),
+            "periods": [str(tidy["month"].min())[:7], str(tidy["month"].max())[:7]],
+            "latest_period": str(tidy["month"].max())[:7],
+            "fingerprint": print_,
+        }
+    return Landed(version.final_dir, version.manifest)
+
+
+def tidy_kela_benefit(version_dir: Path, dataset: CkanCsvDataset = KELA_UNEMPLOYMENT_BENEFIT) -> pd.DataFrame:
+    """The landed CSV as tidy rows with provenance (totals are the rows with is_total_class)."""
+    manifest = read_manifest(version_dir)
+    where = f"{SOURCE_KELA} {manifest.details['resource']['url']}"
+    tidy = tidy_benefit(parse_csv((version_dir / "data.csv").read_bytes(), dataset, where), where)
+    tidy["source_table"] = f"avoindata.fi/{dataset.package_id}"
+    tidy["source_updated_at"] = pd.to_datetime(manifest.source_updated, utc=True).tz_localize(None)
+    tidy["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
+    tidy["is_sample_data"] = manifest.mode == "sample"
+    return tidy.sort_values(["employment_area_code", "month", "benefit", "days_class"], ignore_index=True)

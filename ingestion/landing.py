@@ -72,6 +72,7 @@ class LandingVersion:
             started_at=started.isoformat(),
         )
         self.partial_dir = self.dataset_dir / f"{self.manifest.version}.partial"
+        self.discarded = False
 
     @property
     def final_dir(self) -> Path:
@@ -102,6 +103,11 @@ class LandingVersion:
         )
         return path
 
+    def discard(self) -> None:
+        """Drop this version unwritten (the source had nothing new); the caller logs the attempt."""
+        shutil.rmtree(self.partial_dir, ignore_errors=True)
+        self.discarded = True
+
     def _write_manifest(self, directory: Path) -> None:
         (directory / "manifest.json").write_text(
             json.dumps(asdict(self.manifest), ensure_ascii=False, indent=1), encoding="utf-8"
@@ -117,7 +123,11 @@ class LandingVersion:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if self.discarded and exc is None:
+            return
         self.manifest.completed_at = utc_now().isoformat()
+        if exc is not None:
+            exc.landing_logged = True  # type: ignore[attr-defined]
         if exc is None:
             self.manifest.status = "ok"
             self._write_manifest(self.partial_dir)
@@ -149,3 +159,73 @@ def latest_version(landing_dir: Path, source: str, dataset: str) -> Path | None:
         p for p in dataset_dir.iterdir() if p.is_dir() and p.suffix == "" and (p / "manifest.json").exists()
     )
     return complete[-1] if complete else None
+
+
+def record_attempt(
+    landing_dir: Path,
+    source: str,
+    dataset: str,
+    mode: str,
+    status: str,
+    *,
+    version: str | None = None,
+    source_updated: str | None = None,
+    error: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append an attempt that made no new version (unchanged, failed before landing, disabled) to the log."""
+    now = utc_now().isoformat()
+    entry = {
+        "source": source,
+        "dataset": dataset,
+        "version": version,
+        "mode": mode,
+        "status": status,
+        "started_at": now,
+        "completed_at": now,
+        "source_updated": source_updated,
+        "error": error,
+        "details": details or {},
+        "responses": 0,
+        "bytes": 0,
+    }
+    dataset_dir = landing_dir / source / dataset
+    dataset_dir.mkdir(parents=True, exist_ok=True)
+    with (dataset_dir / "manifest.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def read_attempts(landing_dir: Path, source: str, dataset: str) -> list[dict[str, Any]]:
+    """Every attempt logged for a dataset, oldest first (empty when nothing was tried yet)."""
+    log = landing_dir / source / dataset / "manifest.jsonl"
+    if not log.is_file():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What retention removed from one dataset and what it kept."""
+
+    removed: list[str]
+    kept: list[str]
+
+
+def prune_versions(landing_dir: Path, source: str, dataset: str, keep: int, protected: set[str]) -> Pruned:
+    """Keep the newest `keep` complete versions (and as many `.failed` ones); delete older ones.
+
+    Versions named in `protected` (those the serving warehouse was built from) are never deleted,
+    nor are `.partial` directories (a fetch may be writing them). `manifest.jsonl` keeps the history.
+    """
+    if keep < 1:
+        raise ValueError(f"landing retention must keep at least one version, got keep={keep}")
+    dataset_dir = landing_dir / source / dataset
+    if not dataset_dir.is_dir():
+        return Pruned([], [])
+    complete = sorted(p for p in dataset_dir.iterdir() if p.is_dir() and p.suffix == "")
+    failed = sorted(p for p in dataset_dir.iterdir() if p.is_dir() and p.suffix == ".failed")
+    doomed = [p for group in (complete, failed) for p in group[:-keep] if p.name.split(".")[0] not in protected]
+    for path in doomed:
+        shutil.rmtree(path)
+    gone = {p.name for p in doomed}
+    return Pruned(sorted(gone), [p.name for p in complete if p.name not in gone])

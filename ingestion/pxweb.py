@@ -72,7 +72,10 @@ class TableMetadata:
 
     @property
     def area_variable(self) -> Variable:
-        found = [v for v in self.variables if any(val.startswith("KU") or val == "SSS" for val in v.values)]
+        # Prefer municipality codes: other variables (sex, age) may also offer a total coded SSS.
+        found = [v for v in self.variables if any(val.startswith("KU") for val in v.values)]
+        if not found:
+            found = [v for v in self.variables if "SSS" in v.values]
         if len(found) != 1:
             codes = [v.code for v in self.variables]
             raise SourceError(self.table, "variables", codes, "no single area variable offering KU/SSS codes found")

@@ -27,6 +27,8 @@ from ingestion.settings import Settings
 
 SNAPSHOT_DIR = Path(__file__).parent / "sample_snapshot"
 SYMBOLS = ("", "...", "..", ".", "-")
+# Where the recorded CKAN package documents point their resources (the portal's own file store).
+CKAN_RESOURCE_PREFIX = "https://www.avoindata.fi/data/dataset"
 
 
 class PxCube:
@@ -109,11 +111,14 @@ def load_cube(path: Path) -> PxCube:
 class SnapshotAdapter(BaseAdapter):
     """Serve PxWeb and classification-service requests from files under `root`."""
 
-    def __init__(self, root: Path, pxweb_base_url: str, classification_base_url: str) -> None:
+    def __init__(
+        self, root: Path, pxweb_base_url: str, classification_base_url: str, ckan_base_url: str | None = None
+    ) -> None:
         super().__init__()
         self.root = root
         self.pxweb_base_url = pxweb_base_url.rstrip("/")
         self.classification_base_url = classification_base_url.rstrip("/")
+        self.ckan_base_url = (ckan_base_url or "").rstrip("/")
         self.requests_seen: list[tuple[str, str]] = []
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -126,6 +131,11 @@ class SnapshotAdapter(BaseAdapter):
             status, body = self._pxweb(request, path[len(self.pxweb_base_url) :].strip("/"), query)
         elif path.startswith(self.classification_base_url):
             status, body = self._classification(path[len(self.classification_base_url) :].strip("/"), query)
+        elif self.ckan_base_url and path.startswith(self.ckan_base_url):
+            action = path[len(self.ckan_base_url) :].strip("/")
+            status, body = self._file(f"ckan/{action}/{(query.get('id') or [''])[0]}.json")
+        elif path.startswith(CKAN_RESOURCE_PREFIX):
+            status, body = self._file(f"ckan/dataset/{path[len(CKAN_RESOURCE_PREFIX) :].strip('/')}")
         else:
             status, body = 404, b'{"error":"not in the sample snapshot"}'
         return self._response(request, status, body)
@@ -158,7 +168,7 @@ class SnapshotAdapter(BaseAdapter):
         return self._file(f"pxweb/{path}.json")
 
     def _classification(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
-        if path.endswith("/maps"):
+        if path.endswith(("/maps", "/classificationItems")):
             language = (query.get("lang") or ["fi"])[0]
             return self._file(f"classifications/v2/{path}.{language}.json")
         return self._file(f"classifications/v2/{path}.json")
@@ -180,7 +190,9 @@ class SnapshotAdapter(BaseAdapter):
 
 def mount_snapshot(session: requests.Session, settings: Settings, root: Path = SNAPSHOT_DIR) -> SnapshotAdapter:
     """Route the session's requests to the sources' base URLs into the snapshot."""
-    adapter = SnapshotAdapter(root, settings.pxweb_base_url, settings.classification_base_url)
+    adapter = SnapshotAdapter(root, settings.pxweb_base_url, settings.classification_base_url, settings.kela_base_url)
+    session.mount(settings.kela_base_url, adapter)
+    session.mount(CKAN_RESOURCE_PREFIX, adapter)
     session.mount(settings.pxweb_base_url, adapter)
     session.mount(settings.classification_base_url, adapter)
     return adapter

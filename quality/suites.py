@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from great_expectations import expectations as gxe
 
-from ingestion.catalogue import LABOUR_MARKET, RATE_MEASURES
+from ingestion.catalogue import LABOUR_MARKET, POPULATION_KEY_FIGURES, RATE_MEASURES
 from ingestion.jsonstat import MISSING_SYMBOLS
 from quality.runner import Check, SuiteResult, run_checks
 
@@ -37,19 +37,37 @@ def month_range(periods: pd.Series) -> list[str]:
     return [f"{p.year}M{p.month:02d}" for p in months]
 
 
+def monthly_px_checks(frame: pd.DataFrame, key: list[str]) -> tuple[list[Check], pd.DataFrame]:
+    """Checks every monthly PxWeb table shares, and the derived frame they read.
+
+    Month codes, PX symbols, one row per key, no gaps in months, and no value missing without its
+    symbol (a NULL that would otherwise pass as a suppressed cell).
+    """
+    derived = pd.DataFrame({"missing_without_symbol": frame["value"].isna() & frame["status"].isna()})
+    checks = [
+        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="period", regex=MONTH_CODE), "month codes"),
+        Check("long", gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(MISSING_SYMBOLS)), "PX symbols"),
+        Check("long", gxe.ExpectCompoundColumnsToBeUnique(column_list=key), "one row per key"),
+        Check(
+            "long",
+            gxe.ExpectColumnDistinctValuesToEqualSet(column="period", value_set=month_range(frame["period"])),
+            "no gaps in months",
+        ),
+        Check(
+            "derived",
+            gxe.ExpectColumnValuesToBeInSet(column="missing_without_symbol", value_set=[False]),
+            "a missing value always carries its symbol",
+        ),
+    ]
+    return checks, derived
+
+
 def validate_labour_market(frame: pd.DataFrame, known_areas: list[str] | None = None) -> SuiteResult:
     """The blocking suite for tidy `statfin/labour_market` (tyonv/12r5)."""
     counts = frame[~frame["measure"].isin(RATE_MEASURES)]
     wide = frame.pivot_table(index=["area_code", "period"], columns="measure", values="value", aggfunc="first")
     wide = wide.reindex(columns=["HAKIJALOPUSSA", "TYOTTOMATLOPUSSA"]).reset_index()
-    derived = pd.DataFrame(
-        {
-            "area_code": frame["area_code"],
-            "period": frame["period"],
-            "measure": frame["measure"],
-            "missing_without_symbol": frame["value"].isna() & frame["status"].isna(),
-        }
-    )
+    common, derived = monthly_px_checks(frame, ["area_code", "period", "measure"])
     area_pattern = r"^(?:SSS|MK\w{2}|SK\w{3,4}|KU\w{3,4})$"
     checks = [
         Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=LABOUR_MARKET_COLUMNS, exact_match=True), "schema"),
@@ -61,7 +79,7 @@ def validate_labour_market(frame: pd.DataFrame, known_areas: list[str] | None = 
             Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
             for c in ("area_code", "period", "month", "measure", "source_table", "source_updated_at")
         ],
-        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="period", regex=MONTH_CODE), "month codes"),
+        *common,
         Check(
             "long",
             gxe.ExpectColumnValuesToBeInSet(column="area_code", value_set=known_areas)
@@ -74,23 +92,7 @@ def validate_labour_market(frame: pd.DataFrame, known_areas: list[str] | None = 
             gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=list(LABOUR_MARKET.measures)),
             "measures",
         ),
-        Check("long", gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(MISSING_SYMBOLS)), "PX symbols"),
         Check("counts", gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0), "counts are non-negative"),
-        Check(
-            "long",
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "period", "measure"]),
-            "one row per key",
-        ),
-        Check(
-            "long",
-            gxe.ExpectColumnDistinctValuesToEqualSet(column="period", value_set=month_range(frame["period"])),
-            "no gaps in months",
-        ),
-        Check(
-            "derived",
-            gxe.ExpectColumnValuesToBeInSet(column="missing_without_symbol", value_set=[False]),
-            "a missing value always carries its symbol",
-        ),
         Check(
             "wide",
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -129,3 +131,213 @@ def validate_municipality_areas(frame: pd.DataFrame) -> SuiteResult:
         ),
     ]
     return run_checks("classifications/municipality_areas", {"areas": frame}, checks)
+
+
+POPULATION_COLUMNS = [
+    "area_code",
+    "year",
+    "sex_code",
+    "age_code",
+    "age_from",
+    "age_to",
+    "population",
+    "status",
+    "source_table",
+    "source_updated_at",
+    "loaded_at",
+    "is_sample_data",
+]
+KEY_FIGURE_COLUMNS = [
+    "area_code",
+    "year",
+    "measure",
+    "value",
+    "status",
+    "source_table",
+    "source_updated_at",
+    "loaded_at",
+    "is_sample_data",
+]
+
+
+def validate_population(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `statfin/population` (vaerak/11re by municipality, age and sex)."""
+    totals = frame[(frame["sex_code"] == "SSS") & (frame["age_code"] == "SSS")]
+    parts = frame[(frame["sex_code"] != "SSS") | (frame["age_code"] != "SSS")]
+    by_sex = parts[parts["age_code"] == "SSS"].groupby(["area_code", "year"])["population"].sum(min_count=1)
+    derived = totals.set_index(["area_code", "year"])[["population"]].join(by_sex.rename("sum_of_sexes"))
+    derived = derived.reset_index()
+    derived["sexes_add_up"] = derived["sum_of_sexes"].isna() | (derived["population"] == derived["sum_of_sexes"])
+    checks = [
+        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=POPULATION_COLUMNS, exact_match=True), "schema"),
+        *[
+            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("area_code", "year", "sex_code", "age_code", "source_table", "source_updated_at")
+        ],
+        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|KU\d{3})$"), "areas"),
+        Check("long", gxe.ExpectColumnValuesToBeInSet(column="sex_code", value_set=["SSS", "1", "2"]), "sex codes"),
+        Check("long", gxe.ExpectColumnValuesToBeBetween(column="population", min_value=0), "non-negative"),
+        Check("long", gxe.ExpectColumnValuesToBeBetween(column="year", min_value=1970, max_value=2100), "years"),
+        Check("long", gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(MISSING_SYMBOLS)), "PX symbols"),
+        Check(
+            "long",
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "year", "sex_code", "age_code"]),
+            "one row per key",
+        ),
+        Check("totals", gxe.ExpectColumnValuesToNotBeNull(column="population"), "every total is present"),
+        Check(
+            "derived",
+            gxe.ExpectColumnValuesToBeInSet(column="sexes_add_up", value_set=[True]),
+            "men + women = total",
+        ),
+    ]
+    return run_checks("statfin/population", {"long": frame, "totals": totals, "derived": derived}, checks)
+
+
+def validate_population_key_figures(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `statfin/population_key_figures` (vaerak/11ra)."""
+    population = frame[frame["measure"] == "vaerak-vaesto"]
+    shares = frame[frame["measure"].isin(["vaesto_alle15_p", "vaesto_yli64_p"])]
+    checks = [
+        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=KEY_FIGURE_COLUMNS, exact_match=True), "schema"),
+        *[
+            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("area_code", "year", "measure", "source_table", "source_updated_at")
+        ],
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|KU\d{3}|TA\d{2}|SK\d{3}|MK\d{2})$"),
+            "areas",
+        ),
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=list(POPULATION_KEY_FIGURES.measures)),
+            "measures",
+        ),
+        Check("long", gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(MISSING_SYMBOLS)), "PX symbols"),
+        Check("long", gxe.ExpectCompoundColumnsToBeUnique(column_list=["area_code", "year", "measure"]), "unique"),
+        Check("population", gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0), "population ≥ 0"),
+        Check("shares", gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100), "shares in %"),
+    ]
+    frames = {"long": frame, "population": population, "shares": shares}
+    return run_checks("statfin/population_key_figures", frames, checks)
+
+
+OCCUPATION_COLUMNS = [
+    "area_code",
+    "period",
+    "month",
+    "occupation_code",
+    "measure",
+    "value",
+    "status",
+    "source_table",
+    "source_updated_at",
+    "loaded_at",
+    "is_sample_data",
+]
+
+
+def validate_occupations(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `statfin/occupations` (tyonv/12ti)."""
+    common, derived = monthly_px_checks(frame, ["area_code", "period", "occupation_code", "measure"])
+    checks = [
+        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=OCCUPATION_COLUMNS, exact_match=True), "schema"),
+        *[
+            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("area_code", "period", "month", "occupation_code", "measure", "source_updated_at")
+        ],
+        *common,
+        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|KU\w{3,4})$"), "areas"),
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToMatchRegex(column="occupation_code", regex=r"^(?:\d{4}|X\w*)$"),
+            "4-digit occupation codes (or X… unknown classes)",
+        ),
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=["TYOTTOMATLOPUSSA", "AVPAIKATLOPUSSA"]),
+            "measures",
+        ),
+        Check("long", gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0), "counts are non-negative"),
+    ]
+    return run_checks("statfin/occupations", {"long": frame, "derived": derived}, checks)
+
+
+def validate_occupation_classification(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `classifications/occupation_classification`."""
+    checks = [
+        Check("items", gxe.ExpectColumnValuesToBeUnique(column="code"), "one row per code"),
+        *[
+            Check("items", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("code", "level", "name_fi", "name_sv", "name_en", "classification_id")
+        ],
+        Check("items", gxe.ExpectColumnValuesToBeBetween(column="level", min_value=1, max_value=5), "levels 1-5"),
+        Check(
+            "items",
+            gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^(?:\d{1,5}|X\w*)$"),
+            "numeric codes (or X… unknown)",
+        ),
+        Check("items", gxe.ExpectTableRowCountToBeBetween(min_value=10), "at least the major groups"),
+    ]
+    return run_checks("classifications/occupation_classification", {"items": frame}, checks)
+
+
+KELA_COLUMNS = [
+    "month",
+    "employment_area_code",
+    "employment_area_name",
+    "benefit",
+    "days_class",
+    "recipients",
+    "euros_paid",
+    "is_total_class",
+    "source_table",
+    "source_updated_at",
+    "loaded_at",
+    "is_sample_data",
+]
+
+
+def validate_kela_benefit(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `kela/unemployment_benefit`."""
+    totals = frame[frame["is_total_class"]]
+    classes = frame[~frame["is_total_class"]]
+    derived = classes.merge(
+        totals[["employment_area_code", "month", "benefit", "recipients"]],
+        on=["employment_area_code", "month", "benefit"],
+        suffixes=("", "_total"),
+    )
+    derived["class_within_total"] = derived["recipients"].isna() | (
+        derived["recipients"] <= derived["recipients_total"]
+    )
+    checks = [
+        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=KELA_COLUMNS, exact_match=True), "schema"),
+        *[
+            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("month", "employment_area_code", "benefit", "days_class", "source_updated_at")
+        ],
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToMatchRegex(column="employment_area_code", regex=r"^TA\d{2}$"),
+            "employment-area codes",
+        ),
+        Check("long", gxe.ExpectColumnValuesToBeBetween(column="recipients", min_value=0), "recipients ≥ 0"),
+        Check("long", gxe.ExpectColumnValuesToBeBetween(column="euros_paid", min_value=0), "euros ≥ 0"),
+        Check(
+            "long",
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["employment_area_code", "month", "benefit", "days_class"]),
+            "one row per key",
+        ),
+        Check(
+            "totals",
+            gxe.ExpectColumnUniqueValueCountToBeBetween(column="employment_area_code", min_value=40, max_value=50),
+            "every employment area has totals",
+        ),
+        Check(
+            "derived",
+            gxe.ExpectColumnValuesToBeInSet(column="class_within_total", value_set=[True]),
+            "no class has more recipients than the Yhteensä total",
+        ),
+    ]
+    return run_checks("kela/unemployment_benefit", {"long": frame, "totals": totals, "derived": derived}, checks)

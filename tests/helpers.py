@@ -62,7 +62,7 @@ def pxweb_json_to_jsonstat2(doc: dict[str, Any]) -> dict[str, Any]:
         "updated": f"{date_part}T{time_part.replace('.', ':')}",
         "id": ids,
         "size": sizes,
-        "role": {"time": [keys[1]["code"]], "metric": ["contentscode"]},
+        "role": {"time": [c["code"] for c in keys if c["type"] == "t"], "metric": ["contentscode"]},
         "dimension": {
             dim_id: {
                 "label": texts.get(dim_id, dim_id),

@@ -716,6 +716,16 @@ def build_documents(seed: int = SEED) -> dict[str, bytes]:
         raise ValueError(f"anchors.csv lacks municipalities of the classification: {missing}")
     docs = pxweb_documents(build_cube(municipalities, anchors, seed))
     docs.update(classification_documents(municipalities))
+    # These modules import this one, so they are imported here, not at the top.
+    from ingestion.sample_snapshot.kela import kela_documents
+    from ingestion.sample_snapshot.occupations import occupation_documents, table_list_entry
+    from ingestion.sample_snapshot.population import population_documents
+
+    docs.update(population_documents(municipalities, anchors))
+    docs.update(occupation_documents(municipalities, anchors))
+    docs.update(kela_documents(municipalities, anchors))
+    tables = [*json.loads(docs[TABLE_LIST_PATH]), table_list_entry()]
+    docs[TABLE_LIST_PATH] = _json_bytes(sorted(tables, key=lambda t: t["id"]))
     return dict(sorted(docs.items()))
 
 

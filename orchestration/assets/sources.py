@@ -6,9 +6,11 @@ good file stays in use, and the failed check names the expectation and example r
 """
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -22,46 +24,111 @@ from dagster import (
     asset,
 )
 
-from ingestion.catalogue import LABOUR_MARKET, MUNICIPALITY_AREAS
+from ingestion.catalogue import (
+    KELA_UNEMPLOYMENT_BENEFIT,
+    LABOUR_MARKET,
+    MUNICIPALITY_AREAS,
+    OCCUPATION_CLASSIFICATION,
+    OCCUPATIONS,
+    POPULATION,
+    POPULATION_KEY_FIGURES,
+)
 from ingestion.datasets import (
     Landed,
+    land_ckan_csv,
+    land_classification_items,
     land_municipality_areas,
     land_pxweb_table,
     staging_path,
+    tidy_classification_items,
+    tidy_kela_benefit,
     tidy_municipality_areas,
+    tidy_occupations,
+    tidy_population,
+    tidy_population_key_figures,
     tidy_pxweb_table,
     write_parquet_atomic,
 )
 from ingestion.errors import TilannekuvaError
+from ingestion.http import SourceSession
 from ingestion.landing import latest_version, read_manifest
+from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE, Dataset, attempt_landing, dataset_status
 from ingestion.settings import Settings
 from orchestration.resources import PipelineSettings
 from quality.runner import SuiteResult
-from quality.suites import validate_labour_market, validate_municipality_areas
+from quality.suites import (
+    validate_kela_benefit,
+    validate_labour_market,
+    validate_municipality_areas,
+    validate_occupation_classification,
+    validate_occupations,
+    validate_population,
+    validate_population_key_figures,
+)
 
 CHECK_NAME = "great_expectations_suite"
+FETCH_CHECK = "source_fetch"
 
 
-def _landing_asset(source: str, name: str, description: str, land: Callable[..., Landed]) -> AssetsDefinition:
-    @asset(key=["landing", source, name], group_name=source, kinds={"python"}, description=description)
+def _landing_metadata(landed: Landed, status: str) -> dict[str, object]:
+    manifest = landed.manifest
+    periods = manifest.details.get("periods") or [manifest.details.get("latest_period")]
+    return {
+        "status": status,
+        "unchanged": status != "landed",
+        "is_stale": status in ("failed", "disabled"),
+        "version": manifest.version,
+        "path": MetadataValue.path(str(landed.path)),
+        "mode": manifest.mode,
+        "source_updated": manifest.source_updated or "",
+        "periods": " – ".join(str(p) for p in periods if p),
+        "responses": len(manifest.responses),
+        "bytes": sum(r.bytes for r in manifest.responses),
+    }
+
+
+def _landing_asset(
+    dataset: Dataset, description: str, land: Callable[[Settings, SourceSession], Landed]
+) -> AssetsDefinition:
+    """Land one dataset; a failing source warns and keeps its last good version (stale) instead of stopping the run.
+
+    The run fails here only when the source fails and no good version of it has ever landed.
+    """
+    key = AssetKey(["landing", dataset.source, dataset.name])
+
+    @asset(
+        key=key,
+        group_name=dataset.source,
+        kinds={"python"},
+        description=description,
+        check_specs=[AssetCheckSpec(FETCH_CHECK, asset=key, blocking=False, description="the source answered")],
+    )
     def _landing(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
         settings = pipeline.get()
-        try:
-            landed = land(settings, pipeline.session())
-        except TilannekuvaError as exc:
-            raise Failure(description=str(exc)) from exc
-        manifest = landed.manifest
-        context.log.info(f"{source}/{name}: landed {len(manifest.responses)} responses in {landed.path}")
-        return MaterializeResult(
-            metadata={
-                "version": manifest.version,
-                "path": MetadataValue.path(str(landed.path)),
-                "mode": manifest.mode,
-                "source_updated": manifest.source_updated or "",
-                "responses": len(manifest.responses),
-                "bytes": sum(r.bytes for r in manifest.responses),
-            }
+        outcome = attempt_landing(settings, dataset, lambda: land(settings, pipeline.session()))
+        label = f"{dataset.source}/{dataset.name}"
+        if outcome.landed is None:
+            reason = (
+                outcome.error or f"the source is disabled by TILANNEKUVA_SOURCES={','.join(settings.sources or ())}"
+            )
+            raise Failure(description=f"{reason} (and no earlier good version of {label} exists to fall back on)")
+        if outcome.status == "failed":
+            context.log.warning(
+                f"{label}: {outcome.error}; keeping last good version {outcome.landed.path.name} (stale)"
+            )
+        elif outcome.status == "unchanged":
+            context.log.info(
+                f"{label}: unchanged at the source ({outcome.landed.manifest.source_updated}); no download"
+            )
+        else:
+            context.log.info(f"{label}: {outcome.status}, version {outcome.landed.path.name}")
+        check = AssetCheckResult(
+            check_name=FETCH_CHECK,
+            passed=outcome.status != "failed",
+            severity=AssetCheckSeverity.WARN,
+            metadata={"status": outcome.status, "error": outcome.error or ""},
         )
+        return MaterializeResult(metadata=_landing_metadata(outcome.landed, outcome.status), check_results=[check])
 
     return _landing
 
@@ -88,6 +155,31 @@ def _staging_asset(
         version = latest_version(settings.landing_dir, source, name)
         if version is None:
             raise Failure(description=f"{source}/{name}: nothing has landed yet under {settings.landing_dir}")
+        path = staging_path(settings, source, name)
+        marker = path.with_name(f"{path.name}.landing_version")
+        if path.exists() and marker.exists() and marker.read_text(encoding="utf-8") == version.name:
+            context.log.info(f"{source}/{name}: landing version {version.name} is already staged; unchanged")
+            manifest = read_manifest(version)
+            yield MaterializeResult(
+                metadata={
+                    "unchanged": True,
+                    "rows": pq.read_metadata(path).num_rows,
+                    "bytes": path.stat().st_size,
+                    "path": MetadataValue.path(str(path)),
+                    "landing_version": version.name,
+                    "source_updated": manifest.source_updated or "",
+                    "periods": str(manifest.details.get("latest_period") or ""),
+                    "is_sample_data": manifest.mode == "sample",
+                },
+                check_results=[
+                    AssetCheckResult(
+                        check_name=CHECK_NAME,
+                        passed=True,
+                        metadata={"landing_version": version.name, "note": "validated when it was promoted"},
+                    )
+                ],
+            )
+            return
         try:
             frame = tidy(version)
         except TilannekuvaError as exc:
@@ -108,13 +200,16 @@ def _staging_asset(
             raise Failure(
                 description=f"{result.summary()}\nNot promoted; quarantined in {quarantine}; the previous file stays.",
             )
-        path = staging_path(settings, source, name)
         write_parquet_atomic(frame, path)
+        marker.write_text(version.name, encoding="utf-8")
         manifest = read_manifest(version)
         context.log.info(f"{source}/{name}: {len(frame)} rows → {path}")
         yield MaterializeResult(
             metadata={
+                "unchanged": False,
                 "rows": len(frame),
+                "bytes": path.stat().st_size,
+                "periods": str(manifest.details.get("latest_period") or ""),
                 "path": MetadataValue.path(str(path)),
                 "landing_version": version.name,
                 "source_updated": manifest.source_updated or "",
@@ -127,7 +222,7 @@ def _staging_asset(
 
 
 landing_labour_market = _landing_asset(
-    LABOUR_MARKET.source, LABOUR_MARKET.name, f"Raw PxWeb responses of {LABOUR_MARKET.table}.", land_pxweb_table
+    LABOUR_MARKET, f"Raw PxWeb responses of {LABOUR_MARKET.table}.", land_pxweb_table
 )
 staging_labour_market = _staging_asset(
     LABOUR_MARKET.source,
@@ -137,10 +232,7 @@ staging_labour_market = _staging_asset(
     validate_labour_market,
 )
 landing_municipality_areas = _landing_asset(
-    MUNICIPALITY_AREAS.source,
-    MUNICIPALITY_AREAS.name,
-    "Raw correspondence tables of the classification service.",
-    land_municipality_areas,
+    MUNICIPALITY_AREAS, "Raw correspondence tables of the classification service.", land_municipality_areas
 )
 staging_municipality_areas = _staging_asset(
     MUNICIPALITY_AREAS.source,
@@ -149,5 +241,102 @@ staging_municipality_areas = _staging_asset(
     tidy_municipality_areas,
     validate_municipality_areas,
 )
+landing_population = _landing_asset(
+    POPULATION, f"Raw PxWeb responses of {POPULATION.table}.", partial(land_pxweb_table, dataset=POPULATION)
+)
+staging_population = _staging_asset(
+    POPULATION.source,
+    POPULATION.name,
+    f"Tidy Parquet of {POPULATION.table}: {POPULATION.description}",
+    tidy_population,
+    validate_population,
+)
+landing_population_key_figures = _landing_asset(
+    POPULATION_KEY_FIGURES,
+    f"Raw PxWeb responses of {POPULATION_KEY_FIGURES.table}.",
+    partial(land_pxweb_table, dataset=POPULATION_KEY_FIGURES),
+)
+staging_population_key_figures = _staging_asset(
+    POPULATION_KEY_FIGURES.source,
+    POPULATION_KEY_FIGURES.name,
+    f"Tidy Parquet of {POPULATION_KEY_FIGURES.table}: {POPULATION_KEY_FIGURES.description}",
+    tidy_population_key_figures,
+    validate_population_key_figures,
+)
 
-SOURCE_ASSETS = [landing_labour_market, staging_labour_market, landing_municipality_areas, staging_municipality_areas]
+landing_occupations = _landing_asset(
+    OCCUPATIONS, f"Raw PxWeb responses of {OCCUPATIONS.table}.", partial(land_pxweb_table, dataset=OCCUPATIONS)
+)
+staging_occupations = _staging_asset(
+    OCCUPATIONS.source,
+    OCCUPATIONS.name,
+    f"Tidy Parquet of {OCCUPATIONS.table}: {OCCUPATIONS.description}",
+    tidy_occupations,
+    validate_occupations,
+)
+landing_occupation_classification = _landing_asset(
+    OCCUPATION_CLASSIFICATION,
+    f"Raw classification items of {OCCUPATION_CLASSIFICATION.classification_id} (fi, sv, en).",
+    land_classification_items,
+)
+staging_occupation_classification = _staging_asset(
+    OCCUPATION_CLASSIFICATION.source,
+    OCCUPATION_CLASSIFICATION.name,
+    f"Tidy Parquet: {OCCUPATION_CLASSIFICATION.description}",
+    tidy_classification_items,
+    validate_occupation_classification,
+)
+
+landing_kela_benefit = _landing_asset(
+    KELA_UNEMPLOYMENT_BENEFIT,
+    "Raw CKAN package document and CSV of Kela's municipally co-financed unemployment benefit.",
+    land_ckan_csv,
+)
+staging_kela_benefit = _staging_asset(
+    KELA_UNEMPLOYMENT_BENEFIT.source,
+    KELA_UNEMPLOYMENT_BENEFIT.name,
+    f"Tidy Parquet: {KELA_UNEMPLOYMENT_BENEFIT.description}",
+    tidy_kela_benefit,
+    validate_kela_benefit,
+)
+
+_DATASET_ASSETS = [
+    landing_labour_market,
+    staging_labour_market,
+    landing_municipality_areas,
+    staging_municipality_areas,
+    landing_population,
+    staging_population,
+    landing_population_key_figures,
+    staging_population_key_figures,
+    landing_occupations,
+    staging_occupations,
+    landing_occupation_classification,
+    staging_occupation_classification,
+    landing_kela_benefit,
+    staging_kela_benefit,
+]
+
+
+@asset(
+    key=["staging", STATUS_SOURCE, STATUS_DATASET],
+    deps=[key for a in _DATASET_ASSETS for key in a.keys],
+    group_name=STATUS_SOURCE,
+    kinds={"python", "parquet"},
+    description="One row per dataset: last good landing version, source version, last attempt and whether the "
+    "data in use is stale (its source failed or is disabled). Read by dbt as source pipeline.dataset_status.",
+)
+def dataset_status_parquet(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
+    settings = pipeline.get()
+    frame = dataset_status(settings)
+    path = staging_path(settings, STATUS_SOURCE, STATUS_DATASET)
+    write_parquet_atomic(frame, path)
+    stale = frame.loc[frame["is_stale"], "dataset"].tolist()
+    if stale:
+        context.log.warning(f"stale datasets (last good data kept): {', '.join(stale)}")
+    return MaterializeResult(
+        metadata={"rows": len(frame), "path": MetadataValue.path(str(path)), "stale": ", ".join(stale) or "none"}
+    )
+
+
+SOURCE_ASSETS = [*_DATASET_ASSETS, dataset_status_parquet]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -31,11 +32,8 @@ def test_refresh_prints_where_and_headline(sample_refresh: CliRun) -> None:
 def test_serving_file_holds_the_marts_as_tables(sample_refresh: CliRun) -> None:
     with _serving(sample_refresh) as con:
         kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
-        assert kinds == {
-            "dim_area": "BASE TABLE",
-            "fct_labour_market_monthly": "BASE TABLE",
-            "publish_info": "BASE TABLE",
-        }
+        assert set(kinds.values()) == {"BASE TABLE"}, "tables only, no views"
+        assert {"dim_area", "fct_labour_market_monthly", "fct_population_yearly", "publish_info"} <= set(kinds)
         levels = dict(con.execute("SELECT area_level, count(*) FROM dim_area GROUP BY 1").fetchall())
         assert levels == {"municipality": 308, "employment_area": 46, "subregion": 69, "region": 19, "country": 1}
         months = con.execute("SELECT min(month), max(month), count(DISTINCT month) FROM fct_labour_market_monthly")
@@ -119,12 +117,53 @@ def test_landing_is_kept_with_manifests(sample_refresh: CliRun) -> None:
         assert len(versions) == 1 and (versions[0] / "manifest.json").exists()
 
 
-def test_failed_run_leaves_the_previous_serving_file(sample_refresh: CliRun, tmp_path: Path) -> None:
-    """A run that fails at the source leaves yesterday's published file byte for byte."""
-    serving = sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"
-    before = serving.read_bytes()
-    failed = run_cli("refresh", data_dir=sample_refresh.data_dir, env={"TILANNEKUVA_HISTORY_START": "2031M01"})
-    assert failed.returncode == 1
-    assert "variable timeperiod_m = '2031M01': no periods from this start on" in failed.stderr
-    assert "the previous serving file" in failed.stderr and "Traceback" not in failed.stderr
-    assert serving.read_bytes() == before
+def test_population_mart_matches_the_official_area_totals(sample_refresh: CliRun) -> None:
+    with _serving(sample_refresh) as con:
+        rows = con.execute(
+            "SELECT area_level, count(*), count(DISTINCT year), bool_and(population = official_population), "
+            "bool_and(working_age_population < population) FROM fct_population_yearly GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        oulu = con.execute(
+            "SELECT member_count, population, population_men + population_women, working_age_share "
+            "FROM fct_population_yearly WHERE area_code = 'TA24' AND year = 2025"
+        ).fetchone()
+    assert rows == [
+        ("country", 1 * 7, 7, True, True),
+        ("employment_area", 46 * 7, 7, True, True),
+        ("municipality", 308 * 7, 7, True, True),
+        ("region", 19 * 7, 7, True, True),
+    ]
+    assert oulu[0] == 11 and oulu[1] == oulu[2] and 55 < oulu[3] < 70
+
+
+def test_failing_source_keeps_its_last_good_data_marked_stale(sample_refresh: CliRun, tmp_path: Path) -> None:
+    """A source that fails does not stop the refresh: its last good data is published and marked stale;
+    the unchanged classification is not downloaded again and the marts stay as they were.
+    Runs on a copy, so the session's refresh stays as it was for the other tests."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(sample_refresh.data_dir, data_dir, symlinks=True)
+    sample_refresh = CliRun(0, sample_refresh.stdout, sample_refresh.stderr, data_dir)
+    with _serving(sample_refresh) as con:
+        before = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in ("dim_area", "fct_population_yearly")}
+        labour_before = con.execute("SELECT count(*), max(source_updated_at) FROM fct_labour_market_monthly").fetchone()
+    landing = sample_refresh.data_dir / "landing"
+    versions_before = sorted(p.name for p in landing.glob("*/*/*") if p.is_dir())
+    rerun = run_cli("refresh", data_dir=sample_refresh.data_dir, env={"TILANNEKUVA_HISTORY_START": "2031M01"})
+    assert rerun.returncode == 0, rerun.stderr
+    assert "Traceback" not in rerun.stderr
+    for dataset in ("labour_market", "population", "population_key_figures"):
+        assert f"landing/statfin/{dataset}" in rerun.stdout
+    assert "STALE" in rerun.stdout and "unchanged at the source" in rerun.stdout
+    versions_after = sorted(p.name for p in landing.glob("*/*/*") if p.is_dir() and not p.name.endswith(".failed"))
+    assert versions_after == versions_before, "nothing new landed and nothing was lost"
+    status = pd.read_parquet(sample_refresh.data_dir / "staging" / "pipeline" / "dataset_status.parquet")
+    status = status.set_index("dataset")
+    assert status.loc["labour_market", "is_stale"] and status.loc["labour_market", "last_attempt_status"] == "failed"
+    assert "no periods from this start on" in status.loc["labour_market", "last_error"]
+    assert not status.loc["municipality_areas", "is_stale"]
+    assert status.loc["municipality_areas", "last_attempt_status"] == "unchanged"
+    with _serving(sample_refresh) as con:
+        for table, frame in before.items():
+            pd.testing.assert_frame_equal(con.execute(f"SELECT * FROM {table} ORDER BY ALL").df(), frame)
+        labour_after = con.execute("SELECT count(*), max(source_updated_at) FROM fct_labour_market_monthly").fetchone()
+    assert labour_after == labour_before

@@ -70,8 +70,8 @@ def test_config_and_table_list() -> None:
     for key in ("maxValues", "maxCells", "maxCalls", "timeWindow"):
         assert isinstance(config[key], int) and config[key] > 0
     tables = _load(gen.TABLE_LIST_PATH)
-    assert [t["id"] for t in tables] == ["12r5.px"]
-    assert tables[0]["type"] == "t" and tables[0]["text"].endswith("(SAMPLE DATA)")
+    assert [t["id"] for t in tables] == ["12r5.px", "12ti.px"]
+    assert all(t["type"] == "t" and t["text"].endswith("(SAMPLE DATA)") for t in tables)
 
 
 def test_metadata_matches_cube(cube: dict[str, Any], meta: dict[str, Any]) -> None:
@@ -261,7 +261,7 @@ def test_classification_maps() -> None:
 def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     """The committed snapshot is exactly what the generator produces."""
     written = gen.generate(tmp_path)
-    assert len(written) == 14
+    assert len(written) == 26
     for path in written:
         rel = path.relative_to(tmp_path).as_posix()
         committed = (SNAPSHOT / rel).read_bytes()
@@ -272,3 +272,64 @@ def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
             assert gzip.decompress(fresh) == gzip.decompress(committed), f"{rel} is stale"
         else:
             assert fresh == committed, f"{rel} is stale: run python -m ingestion.sample_snapshot.generate"
+
+
+def _cube_frame(rel: str) -> tuple[dict[str, Any], np.ndarray]:
+    doc = _load(rel)
+    values = np.array([np.nan if v is None else v for v in doc["value"]], dtype=float).reshape(doc["size"])
+    return doc, values
+
+
+def test_population_cubes_add_up_and_match_their_metadata() -> None:
+    """11re sums over sex, age and municipalities; 11ra's TA, MK and SSS rows equal the municipal sums."""
+    from ingestion.sample_snapshot import population as pop
+
+    re_doc, re_values = _cube_frame(f"{pop.SUBJECT_DIR}/11re.px.jsonstat2.json.gz")
+    re_meta = _load(f"{pop.SUBJECT_DIR}/11re.px.meta.json")
+    assert re_doc["id"] == [v["code"] for v in re_meta["variables"]]
+    assert re_doc["id"][:3] == ["alue_23_20260101", "ikaryhma_10_20180101", "sukupuoli_9_20180101"]
+    assert re_doc["updated"] == pop.UPDATED_11RE and "SAMPLE DATA" in re_doc["label"]
+    areas = list(re_doc["dimension"]["alue_23_20260101"]["category"]["index"])
+    assert areas[0] == "SSS" and len(areas) == 309
+    v = re_values[..., 0]  # (area, age, sex, year)
+    assert np.array_equal(v[:, :, 0, :], v[:, :, 1, :] + v[:, :, 2, :])
+    assert np.array_equal(v[:, 0, :, :], v[:, 1:, :, :].sum(axis=1))
+    assert np.array_equal(v[0], v[1:].sum(axis=0))
+
+    ra_doc, ra_values = _cube_frame(f"{pop.SUBJECT_DIR}/11ra.px.jsonstat2.json.gz")
+    ra_areas = list(ra_doc["dimension"]["alue_23_20260101"]["category"]["index"])
+    population = dict(zip(ra_areas, ra_values[:, -1, 0], strict=True))  # 2025
+    municipal = dict(zip(areas, v[:, 0, 0, -1], strict=True))
+    members = [f"KU{code}" for code in TA24]
+    assert population["TA24"] == sum(municipal[m] for m in members)
+    assert population["SSS"] == municipal["SSS"]
+    assert sum(1 for a in ra_areas if a.startswith("TA")) == 46
+    assert population["KU564"] == municipal["KU564"]
+    assert 150_000 < population["KU564"] < 300_000, "Oulu is the size of Oulu"
+
+
+def test_occupation_cube_and_classification_agree() -> None:
+    """12ti: the country is the sum of the true municipal values (≥ the visible ones), small cells are
+    suppressed only in municipalities, and every occupation is a level-4 item of the classification."""
+    from ingestion.sample_snapshot import occupations as occ
+
+    doc, values = _cube_frame(occ.CUBE_PATH)
+    meta = _load(occ.META_PATH)
+    assert (
+        doc["id"] == [v["code"] for v in meta["variables"]] == ["Alue", "Ammattiryhmä", "timeperiod_m", "contentscode"]
+    )
+    country, municipal = values[0], values[1:]
+    assert not np.isnan(country).any()
+    assert (np.nansum(municipal, axis=0) <= country).all()
+    hidden = np.isnan(municipal)
+    assert hidden.any() and set(doc["status"].values()) == {"..."}
+    assert (country - np.nansum(municipal, axis=0) <= hidden.sum(axis=0) * PERSON_MAX_HIDDEN).all()
+    items = {
+        i["code"]: i
+        for i in _load(f"classifications/v2/classifications/{occ.CLASSIFICATION_ID}/classificationItems.fi.json")
+    }
+    for code in doc["dimension"]["Ammattiryhmä"]["category"]["index"]:
+        assert items[code]["level"] == 4
+        parent = items[code]["parentCode"]
+        while parent is not None:
+            parent = items[parent]["parentCode"]

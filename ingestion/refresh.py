@@ -1,0 +1,139 @@
+"""Per-dataset isolation and the dataset status table.
+
+A failing source must not stop the others: `attempt_landing` turns an expected failure into an
+outcome that carries the dataset's last good version (marked stale), and logs the attempt in the
+dataset's `manifest.jsonl`. `dataset_status` reads those logs back into one row per dataset, the
+freshness facts the warehouse publishes (`staging/pipeline/dataset_status.parquet`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ingestion.catalogue import (
+    DATASETS,
+    CkanCsvDataset,
+    ClassificationDataset,
+    ClassificationItemsDataset,
+    PxWebDataset,
+    is_enabled,
+)
+from ingestion.datasets import Landed
+from ingestion.errors import TilannekuvaError
+from ingestion.landing import latest_version, read_attempts, read_manifest, record_attempt
+from ingestion.settings import Settings
+
+Dataset = PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset
+STATUS_SOURCE = "pipeline"
+STATUS_DATASET = "dataset_status"
+STATUS_COLUMNS = [
+    "source",
+    "dataset",
+    "source_table",
+    "landing_version",
+    "source_updated",
+    "fetched_at",
+    "last_attempt_at",
+    "last_attempt_status",
+    "last_error",
+    "is_stale",
+    "latest_period",
+    "is_sample_data",
+]
+STALE_STATUSES = frozenset({"failed", "disabled"})
+
+
+@dataclass(frozen=True)
+class LandingOutcome:
+    """What one landing attempt left for downstream: `landed`, `unchanged`, `failed` or `disabled`.
+
+    `landed` is the version to build from (the new one, or the last good one when the attempt
+    failed or the source is disabled); None when no good version exists at all.
+    """
+
+    status: str
+    landed: Landed | None
+    error: str | None = None
+
+    @property
+    def is_stale(self) -> bool:
+        return self.status in STALE_STATUSES
+
+
+def _last_good(settings: Settings, dataset: Dataset) -> Landed | None:
+    version = latest_version(settings.landing_dir, dataset.source, dataset.name)
+    return Landed(version, read_manifest(version)) if version else None
+
+
+def attempt_landing(settings: Settings, dataset: Dataset, land: Callable[[], Landed]) -> LandingOutcome:
+    """Run one dataset's landing, isolating an expected failure to this dataset."""
+    if not is_enabled(dataset, settings.sources):
+        record_attempt(settings.landing_dir, dataset.source, dataset.name, settings.mode, "disabled")
+        return LandingOutcome("disabled", _last_good(settings, dataset))
+    try:
+        landed = land()
+    except TilannekuvaError as exc:
+        if not getattr(exc, "landing_logged", False):
+            record_attempt(settings.landing_dir, dataset.source, dataset.name, settings.mode, "failed", error=str(exc))
+        return LandingOutcome("failed", _last_good(settings, dataset), error=str(exc))
+    return LandingOutcome("unchanged" if landed.unchanged else "landed", landed)
+
+
+def source_table(dataset: Dataset, details: dict[str, object] | None = None) -> str:
+    """The source's own name of the table behind a dataset."""
+    if isinstance(dataset, PxWebDataset):
+        return dataset.table
+    if isinstance(dataset, ClassificationItemsDataset):
+        return dataset.classification_id
+    if isinstance(dataset, CkanCsvDataset):
+        return f"avoindata.fi/{dataset.package_id}"
+    correspondences = (details or {}).get("correspondences")
+    if isinstance(correspondences, dict) and correspondences:
+        return ";".join(str(v) for v in correspondences.values())
+    return f"{dataset.source}/{dataset.name}"
+
+
+def _timestamp(value: str | None) -> pd.Timestamp | None:
+    if not value:
+        return None
+    stamp = pd.Timestamp(value)
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo else stamp
+
+
+def dataset_status(settings: Settings, datasets: tuple[Dataset, ...] = DATASETS) -> pd.DataFrame:
+    """One row per catalogued dataset: its last good version, last attempt and whether it is stale."""
+    rows = []
+    for dataset in datasets:
+        attempts = read_attempts(settings.landing_dir, dataset.source, dataset.name)
+        last = attempts[-1] if attempts else {}
+        version = latest_version(settings.landing_dir, dataset.source, dataset.name)
+        manifest = read_manifest(version) if version else None
+        status = last.get("status")
+        rows.append(
+            {
+                "source": dataset.source,
+                "dataset": dataset.name,
+                "source_table": source_table(dataset, manifest.details if manifest else None),
+                "landing_version": manifest.version if manifest else None,
+                "source_updated": _timestamp(manifest.source_updated if manifest else None),
+                "fetched_at": _timestamp(manifest.completed_at if manifest else None),
+                "last_attempt_at": _timestamp(last.get("completed_at")),
+                "last_attempt_status": status,
+                "last_error": last.get("error"),
+                "is_stale": manifest is None or status in STALE_STATUSES,
+                "latest_period": str(manifest.details.get("latest_period")) if manifest else None,
+                "is_sample_data": manifest.mode == "sample" if manifest else settings.is_sample,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    for column in ("source_updated", "fetched_at", "last_attempt_at"):
+        frame[column] = pd.to_datetime(frame[column])
+    for column in ("source", "dataset", "source_table", "landing_version", "last_attempt_status", "last_error"):
+        frame[column] = frame[column].astype("string")
+    frame["latest_period"] = frame["latest_period"].astype("string")
+    frame["is_stale"] = frame["is_stale"].astype(bool)
+    frame["is_sample_data"] = frame["is_sample_data"].astype(bool)
+    return frame
