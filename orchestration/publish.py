@@ -4,24 +4,69 @@ Readers only ever open `serving/tilannekuva.duckdb` (read-only). It is rebuilt b
 and renamed over it, so a reader sees yesterday's build or today's, never a half-written one; a
 failed night leaves the previous file. Only tables are served (views in a copied DuckDB file would
 still point at the build file).
+
+The exports (Parquet and CSV per mart, with `manifest.json`) and the dbt docs site are written to a
+new version directory under `serving/.versions/`; `serving/exports` and `serving/docs` are symbolic
+links switched by one atomic rename, so a reader that resolves the link once reads one whole build.
+The last few versions are kept so that a reader still inside an older one is not cut off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from ingestion.catalogue import DATASETS
+from ingestion.errors import TilannekuvaError
 from ingestion.landing import latest_version, read_manifest
 from ingestion.settings import Settings
 
 MART_SCHEMA = "marts"
+VERSIONS_DIR = ".versions"
+KEEP_VERSIONS = 2
+DOCS_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
+
+# (name, DuckDB type, English description, Finnish description): documented in the data dictionary.
+PUBLISH_INFO_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("published_at", "TIMESTAMP", "When this serving file was published, UTC.", "Julkaisuhetki (UTC)."),
+    (
+        "mode",
+        "VARCHAR",
+        "sample (bundled snapshot, synthetic figures) or live (the public APIs).",
+        "sample (mukana tuleva näyte, synteettiset luvut) tai live (julkiset rajapinnat).",
+    ),
+    (
+        "is_sample_data",
+        "BOOLEAN",
+        "TRUE when the dataset comes from the bundled sample snapshot.",
+        "TRUE, kun aineisto on mukana tulevasta näytteestä eikä virallisista tilastoista.",
+    ),
+    ("dataset", "VARCHAR", "Source and dataset, e.g. statfin/labour_market.", "Lähde ja aineisto."),
+    (
+        "landing_version",
+        "VARCHAR",
+        "Landing version (raw responses as received) the build was made from.",
+        "Raakavastausten tallenneversio, josta julkaisu on rakennettu.",
+    ),
+    (
+        "source_updated",
+        "VARCHAR",
+        "The source's own release stamp (`updated`) of that version.",
+        "Lähteen oma julkaisuleima (`updated`).",
+    ),
+)
+
+
+class PublishError(TilannekuvaError):
+    """Publishing failed; nothing already published was changed."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +77,8 @@ class Published:
     exports_dir: Path
     tables: dict[str, int]
     published_at: str
+    docs_dir: Path | None = None
+    postgres_schema: str | None = None
 
 
 def _quote_literal(text: str) -> str:
@@ -59,21 +106,155 @@ def source_versions(settings: Settings) -> list[dict[str, str | None]]:
     return rows
 
 
-def publish_serving(settings: Settings) -> Published:
-    """Build the serving file and exports next to the live ones, then swap them in."""
+def _file_entry(path: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _export(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> dict[str, Any]:
+    """Parquet and CSV (UTF-8, header, ISO dates, `.` decimal) of one served table."""
+    ident = _quote_ident(name)
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    con.execute(f"COPY main.{ident} TO {_quote_literal(str(parquet))} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(
+        f"COPY main.{ident} TO {_quote_literal(str(csv))} "
+        "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', DATEFORMAT '%Y-%m-%d', "
+        "TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%f')"
+    )
+    columns = [{"name": row[0], "type": row[1]} for row in con.execute(f"DESCRIBE main.{ident}").fetchall()]
+    return {"columns": columns, "files": {"parquet": _file_entry(parquet), "csv": _file_entry(csv)}}
+
+
+def _write_publish_info(con: duckdb.DuckDBPyConnection, stamp: datetime, versions: list[dict[str, str | None]]) -> None:
+    columns = ", ".join(f"{name} {kind}" for name, kind, _, _ in PUBLISH_INFO_COLUMNS)
+    con.execute(f"CREATE TABLE main.publish_info ({columns})")
+    for row in versions:
+        con.execute(
+            "INSERT INTO main.publish_info VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                stamp.replace(tzinfo=None),
+                row["mode"],
+                row["mode"] == "sample",
+                row["dataset"],
+                row["landing_version"],
+                row["source_updated"],
+            ],
+        )
+
+
+def descriptions_from_manifest(manifest_path: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """Mart name → (table description, column → description) from a dbt manifest.json."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return {
+        node["name"]: (
+            node.get("description", "").strip(),
+            {c["name"]: c.get("description", "").strip() for c in node["columns"].values()},
+        )
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and len(node["fqn"]) > 2 and node["fqn"][1] == MART_SCHEMA
+    }
+
+
+def _comment(con: duckdb.DuckDBPyConnection, name: str, described: tuple[str, dict[str, str]] | None) -> None:
+    """Table and column comments in the serving file, so BI tools show the dbt descriptions."""
+    if not described:
+        return
+    table_text, columns = described
+    ident = _quote_ident(name)
+    if table_text:
+        con.execute(f"COMMENT ON TABLE main.{ident} IS {_quote_literal(table_text)}")
+    present = {row[0] for row in con.execute(f"DESCRIBE main.{ident}").fetchall()}
+    for column, text in columns.items():
+        if text and column in present:
+            con.execute(f"COMMENT ON COLUMN main.{ident}.{_quote_ident(column)} IS {_quote_literal(text)}")
+
+
+def _stage_docs(docs_build: Path, target: Path) -> None:
+    """Copy the self-contained dbt docs page (and the JSON it embeds, for tools) into a version dir."""
+    missing = [name for name in DOCS_FILES if not (docs_build / name).is_file()]
+    if missing:
+        raise PublishError(f"dbt docs output in {docs_build} lacks {', '.join(missing)}; cannot publish the docs site.")
+    target.mkdir(parents=True)
+    for source, published in DOCS_FILES.items():
+        shutil.copyfile(docs_build / source, target / published)
+
+
+def publish_serving(settings: Settings, docs_build: Path | None = None) -> Published:
+    """Build the serving file, exports (and docs, and the PostgreSQL copy) beside the live ones, then swap."""
     if not settings.warehouse_path.exists():
         raise FileNotFoundError(f"no build warehouse at {settings.warehouse_path}; run dbt first")
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
+    version = stamp.strftime("%Y%m%dT%H%M%S%fZ")
+    versions_dir = settings.serving_dir / VERSIONS_DIR
+    versions_dir.mkdir(exist_ok=True)
     tmp_db = settings.serving_dir / f".tilannekuva.{os.getpid()}.duckdb.tmp"
-    tmp_exports = settings.serving_dir / f".exports.{os.getpid()}.tmp"
-    for leftover in (tmp_db, Path(f"{tmp_db}.wal")):
-        leftover.unlink(missing_ok=True)
-    shutil.rmtree(tmp_exports, ignore_errors=True)
-    tmp_exports.mkdir(parents=True)
-    versions = source_versions(settings)
+    exports = versions_dir / f"exports-{version}"
+    docs = versions_dir / f"docs-{version}" if docs_build else None
+    try:
+        for leftover in (tmp_db, Path(f"{tmp_db}.wal")):
+            leftover.unlink(missing_ok=True)
+        exports.mkdir()
+        versions = source_versions(settings)
+        described = descriptions_from_manifest(docs_build / "manifest.json") if docs_build else {}
+        tables, marts = _build_serving_file(settings, tmp_db, exports, stamp, versions, described)
+        manifest = {
+            "published_at": stamp.isoformat(),
+            "is_sample_data": any(r["mode"] == "sample" for r in versions),
+            "format": {
+                "csv": "UTF-8 without BOM, comma-separated, header row, dates YYYY-MM-DD, timestamps "
+                "YYYY-MM-DDThh:mm:ss.ffffff (UTC), '.' as decimal separator, NULL as an empty field",
+                "parquet": "Apache Parquet, zstd",
+            },
+            "tables": tables,
+            "marts": marts,
+            "sources": versions,
+        }
+        (exports / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        if docs_build and docs:
+            _stage_docs(docs_build, docs)
+        postgres_schema = None
+        if settings.postgres_url:
+            from orchestration.postgres import publish_to_postgres
+
+            postgres_schema = publish_to_postgres(settings.postgres_url, tmp_db, [*tables, "publish_info"])
+    except BaseException:
+        tmp_db.unlink(missing_ok=True)
+        for staged in (exports, docs):
+            if staged:
+                shutil.rmtree(staged, ignore_errors=True)
+        raise
+    os.replace(tmp_db, settings.serving_path)
+    _switch_link(settings.exports_dir, exports)
+    if docs:
+        _switch_link(settings.serving_dir / "docs", docs)
+    _prune_versions(versions_dir)
+    return Published(
+        settings.serving_path,
+        settings.exports_dir,
+        tables,
+        stamp.isoformat(),
+        settings.serving_dir / "docs" if docs else None,
+        postgres_schema,
+    )
+
+
+def _build_serving_file(
+    settings: Settings,
+    tmp_db: Path,
+    exports: Path,
+    stamp: datetime,
+    versions: list[dict[str, str | None]],
+    described: dict[str, tuple[str, dict[str, str]]],
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Copy every mart table into `tmp_db`, export each, add publish_info; return rows and export entries."""
     tables: dict[str, int] = {}
+    marts: list[dict[str, Any]] = []
     with duckdb.connect(str(tmp_db)) as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"ATTACH {_quote_literal(str(settings.warehouse_path))} AS build (READ_ONLY)")
         names = [
             row[0]
@@ -84,47 +265,37 @@ def publish_serving(settings: Settings) -> Published:
             ).fetchall()
         ]
         if not names:
-            raise RuntimeError(f"the build warehouse has no tables in schema {MART_SCHEMA!r}; nothing to publish")
+            raise PublishError(f"the build warehouse has no tables in schema {MART_SCHEMA!r}; nothing to publish")
         for name in names:
             ident = _quote_ident(name)
-            con.execute(f"CREATE TABLE main.{ident} AS SELECT * FROM build.{MART_SCHEMA}.{ident}")
+            con.execute(f"CREATE TABLE main.{ident} AS SELECT * FROM build.{MART_SCHEMA}.{ident} ORDER BY ALL")
             tables[name] = con.execute(f"SELECT count(*) FROM main.{ident}").fetchone()[0]  # type: ignore[index]
-            con.execute(f"COPY main.{ident} TO {_quote_literal(str(tmp_exports / f'{name}.parquet'))} (FORMAT parquet)")
-        con.execute(
-            "CREATE TABLE main.publish_info (published_at TIMESTAMP, mode VARCHAR, is_sample_data BOOLEAN, "
-            "dataset VARCHAR, landing_version VARCHAR, source_updated VARCHAR)"
-        )
-        for row in versions:
-            con.execute(
-                "INSERT INTO main.publish_info VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    stamp.replace(tzinfo=None),
-                    row["mode"],
-                    row["mode"] == "sample",
-                    row["dataset"],
-                    row["landing_version"],
-                    row["source_updated"],
-                ],
-            )
+            _comment(con, name, described.get(name))
+            marts.append({"name": name, "rows": tables[name], **_export(con, name, exports)})
         con.execute("DETACH build")
+        _write_publish_info(con, stamp, versions)
+        _comment(
+            con,
+            "publish_info",
+            ("When and from what this serving file was published.", {n: en for n, _, en, _ in PUBLISH_INFO_COLUMNS}),
+        )
         con.execute("CHECKPOINT")
-    manifest = {
-        "published_at": stamp.isoformat(),
-        "is_sample_data": any(r["mode"] == "sample" for r in versions),
-        "tables": tables,
-        "sources": versions,
-    }
-    (tmp_exports / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    os.replace(tmp_db, settings.serving_path)
-    _swap_directory(tmp_exports, settings.exports_dir)
-    return Published(settings.serving_path, settings.exports_dir, tables, stamp.isoformat())
+    return tables, marts
 
 
-def _swap_directory(new: Path, target: Path) -> None:
-    """Put `new` where `target` is; the old one is removed only after the new one is in place."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+def _switch_link(link: Path, target: Path) -> None:
+    """Point `link` at `target` with one atomic rename (a plain directory left by an older publish is moved aside)."""
+    if link.exists() and not link.is_symlink():
+        os.replace(link, link.parent / VERSIONS_DIR / f"{link.name}-0-legacy-{os.getpid()}")
+    tmp_link = link.with_name(f".{link.name}.{os.getpid()}.link")
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(target.relative_to(link.parent))
+    os.replace(tmp_link, link)
+
+
+def _prune_versions(versions_dir: Path) -> None:
+    """Keep the newest KEEP_VERSIONS of each kind; older ones are no longer linked from anywhere."""
+    for kind in ("exports", "docs"):
+        old = sorted(p for p in versions_dir.glob(f"{kind}-*") if p.is_dir())
+        for path in old[:-KEEP_VERSIONS]:
+            shutil.rmtree(path, ignore_errors=True)

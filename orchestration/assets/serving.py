@@ -1,29 +1,55 @@
-"""The publish asset: swaps in the serving DuckDB file and Parquet exports after a good build."""
+"""The publish asset: swaps in the serving DuckDB file, exports, docs site (and PostgreSQL copy) after a good build."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster_dbt import DbtCliResource
 
-from orchestration.dbt import dbt_models
+from ingestion.settings import settings_env
+from orchestration.dbt import DBT_PROJECT, dbt_models
 from orchestration.publish import publish_serving
 from orchestration.resources import PipelineSettings
+
+
+def generate_dbt_docs(dbt: DbtCliResource, target: Path) -> Path:
+    """`dbt docs generate --static` against the build warehouse: one self-contained page plus its JSON."""
+    cached = DBT_PROJECT.target_path / "partial_parse.msgpack"
+    if cached.exists():  # lets dbt skip a full re-parse of the project in the fresh target dir
+        shutil.copyfile(cached, target / cached.name)
+    dbt.cli(["docs", "generate", "--static", "--quiet"], target_path=target).wait()
+    return target
 
 
 @asset(
     key=["serving", "tilannekuva"],
     deps=[dbt_models],
     group_name="serving",
-    kinds={"duckdb", "parquet"},
+    kinds={"duckdb", "parquet", "csv"},
     pool="warehouse",
-    description="Read-only serving warehouse (tables only) and Parquet exports, swapped in atomically.",
+    description=(
+        "Read-only serving warehouse (tables only), Parquet and CSV exports with a manifest, the dbt docs site "
+        "and, when TILANNEKUVA_POSTGRES_URL is set, a PostgreSQL copy; all swapped in atomically."
+    ),
 )
-def publish(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
+def publish(context: AssetExecutionContext, pipeline: PipelineSettings, dbt: DbtCliResource) -> MaterializeResult:
     """Runs only when every upstream asset and blocking check succeeded in this run."""
-    published = publish_serving(pipeline.get())
+    settings = pipeline.get()
+    os.environ.update(settings_env(settings))
+    with tempfile.TemporaryDirectory(prefix="tilannekuva-docs-") as tmp:
+        docs_build = generate_dbt_docs(dbt, Path(tmp))
+        published = publish_serving(settings, docs_build=docs_build)
     context.log.info(f"published {len(published.tables)} tables to {published.serving_path}")
-    return MaterializeResult(
-        metadata={
-            "serving_path": MetadataValue.path(str(published.serving_path)),
-            "exports_dir": MetadataValue.path(str(published.exports_dir)),
-            "tables": MetadataValue.json(published.tables),
-            "published_at": published.published_at,
-        }
-    )
+    metadata = {
+        "serving_path": MetadataValue.path(str(published.serving_path)),
+        "exports_dir": MetadataValue.path(str(published.exports_dir)),
+        "tables": MetadataValue.json(published.tables),
+        "published_at": published.published_at,
+    }
+    if published.docs_dir:
+        metadata["docs_site"] = MetadataValue.path(str(published.docs_dir / "index.html"))
+    if published.postgres_schema:
+        metadata["postgres_schema"] = published.postgres_schema
+    return MaterializeResult(metadata=metadata)
