@@ -112,44 +112,71 @@ def headline(settings: Settings) -> str:
     )
 
 
-def run_refresh(settings: Settings) -> int:
-    """Execute the `nightly_refresh` job in this process and report per step."""
+def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False) -> int:
+    """Execute the `nightly_refresh` job in this process with live progress and a summary table.
+
+    `rebuild` runs everything but the landing (and housekeeping) assets: staging re-parses the
+    landed files and dbt and publish rebuild from them, so nothing touches the network.
+    """
     os.environ.update(settings_env(settings))
     home = prepare_dagster_home(settings)
     from dagster import DagsterEventType, DagsterInstance
 
+    from orchestration.alerts import ALERTED_BY_CLI_TAG, run_failure_alerts, send_alert
     from orchestration.definitions import defs
+    from orchestration.progress import echo_to, error_text, summarise
 
     job = defs.resolve_job_def("nightly_refresh")
+    selection = None
+    if rebuild:
+        keys = defs.resolve_asset_graph().get_all_asset_keys()
+        selection = [k for k in keys if k.path[0] not in ("landing", "maintenance")]
+        # Staging skips a landing version it has already staged; a rebuild re-parses every one.
+        for marker in settings.staging_dir.rglob("*.parquet.landing_version"):
+            marker.unlink()
     started = time.monotonic()
-    print(f"Refreshing ({settings.mode} mode) into {settings.data_dir} …", flush=True)
+    action = "Rebuilding from landing (no network)" if rebuild else "Refreshing"
+    print(f"{action} ({settings.mode} mode) into {settings.data_dir} …", flush=True)
     log_path = settings.data_dir / "logs" / "last_refresh.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    # dagster-dbt echoes every dbt event to stdout: keep that in a log file, print a summary here.
-    with DagsterInstance.get() as instance, log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
+    events_path = log_path.with_suffix(".jsonl")
+    events_path.unlink(missing_ok=True)
+    loggers: dict[str, object] = {"progress": {"config": {"log_path": str(events_path), "echo": True}}}
+    if verbose:
+        loggers["console"] = {"config": {"log_level": "INFO"}}
+    # dagster-dbt echoes every dbt event to stdout: keep that in a log file; progress goes to the terminal.
+    with (
+        DagsterInstance.get() as instance,
+        log_path.open("w", encoding="utf-8") as log,
+        echo_to(sys.stdout),
+        redirect_stdout(log),
+    ):
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            tags={"tilannekuva/mode": settings.mode, "tilannekuva/area": settings.area},
+            asset_selection=selection,
+            run_config={"loggers": loggers},
+            tags={
+                "tilannekuva/mode": settings.mode,
+                "tilannekuva/area": settings.area,
+                "tilannekuva/trigger": "rebuild" if rebuild else "cli",
+                ALERTED_BY_CLI_TAG: "cli",
+            },
         )
     failures = []
     for event in result.all_events:
-        if event.event_type == DagsterEventType.STEP_SUCCESS:
-            print(f"  ok      {event.step_key}")
-        elif event.event_type == DagsterEventType.STEP_FAILURE:
-            error = event.event_specific_data.error  # type: ignore[union-attr]
-            message = (error.message if error else "failed").strip()
-            failures.append((event.step_key, message))
-            print(f"  FAILED  {event.step_key}")
-        elif event.event_type == DagsterEventType.STEP_SKIPPED:
-            print(f"  skipped {event.step_key}")
+        if event.event_type == DagsterEventType.STEP_FAILURE:
+            failures.append((event.step_key or "?", error_text(event.event_specific_data.error)))  # type: ignore[union-attr]
+    print("\n" + summarise(result).table())
     elapsed = time.monotonic() - started
     if failures or not result.success:
         for step, message in failures:
             print(f"\n{step}: {message}", file=sys.stderr)
+        for alert in run_failure_alerts(job.name, result.run_id, failures):
+            send_alert(settings, alert)
         print(
-            f"\nRefresh failed after {elapsed:.0f} s; the previous serving file (if any) is unchanged: "
+            f"\n{'Rebuild' if rebuild else 'Refresh'} failed after {elapsed:.0f} s; "
+            "the previous serving file (if any) is unchanged: "
             f"{settings.serving_path}. Details: {log_path}; run history: DAGSTER_HOME={home}",
             file=sys.stderr,
         )
@@ -168,16 +195,38 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser("refresh", help="run the nightly_refresh job now")
     refresh.add_argument("--mode", choices=["sample", "live"], help="sample snapshot or live APIs (default: sample)")
     refresh.add_argument("--area", help="employment area code, e.g. TA24 (default: TILANNEKUVA_AREA or TA24)")
+    rebuild = commands.add_parser("rebuild", help="re-parse everything from landing and rebuild, without network")
+    rebuild.add_argument("--area", help="employment area code for the headline (default: TILANNEKUVA_AREA or TA24)")
+    for command in (refresh, rebuild):
+        command.add_argument("-v", "--verbose", action="store_true", help="also print Dagster's log (INFO)")
+    status = commands.add_parser("status", help="datasets, last run, last publish and failing checks")
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    query = commands.add_parser("query", help="run one read-only SELECT against the serving file")
+    query.add_argument("sql", help="e.g. \"select * from dim_area where area_code = 'TA24'\"")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output (default: table)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(mode=args.mode, area=args.area)
+        settings = load_settings(mode=getattr(args, "mode", None), area=getattr(args, "area", None))
         if args.command == "refresh":
             preflight(settings)
-            return run_refresh(settings)
+            return run_refresh(settings, verbose=args.verbose)
+        if args.command == "rebuild":
+            check_data_dir_writable(settings)
+            return run_refresh(settings, rebuild=True, verbose=args.verbose)
+        if args.command == "status":
+            from orchestration.status import collect_status, render
+
+            current = collect_status(settings)
+            print(current.to_json() if args.json else render(current))
+            return 0
+        if args.command == "query":
+            from orchestration.query import query_command
+
+            return query_command(settings.serving_path, args.sql, args.format)
     except TilannekuvaError as exc:
         print(f"tilannekuva: {exc}", file=sys.stderr)
         return EXIT_BAD_SETTINGS

@@ -7,14 +7,19 @@ from dagster import (
     DefaultScheduleStatus,
     Definitions,
     ScheduleDefinition,
+    colored_console_logger,
     define_asset_job,
     in_process_executor,
 )
 
+from orchestration.alerts import CHECK_HOOKS, alert_on_run_failure
+from orchestration.assets.retention import landing_retention
 from orchestration.assets.serving import publish
 from orchestration.assets.sources import SOURCE_ASSETS
 from orchestration.dbt import dbt_models, dbt_resource
+from orchestration.progress import progress_logger
 from orchestration.resources import PipelineSettings
+from orchestration.sensors import source_release_sensor
 
 # In-process: on two cores a multiprocess executor costs more in start-up than it wins, and the
 # DuckDB writers (dbt, publish) must run one at a time anyway.
@@ -22,6 +27,7 @@ nightly_refresh = define_asset_job(
     "nightly_refresh",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
+    hooks=CHECK_HOOKS,
     description="Fetch every source, validate, build the marts with dbt and publish the serving warehouse.",
 )
 
@@ -35,8 +41,11 @@ nightly_refresh_schedule = ScheduleDefinition(
 )
 
 defs = Definitions(
-    assets=[*SOURCE_ASSETS, dbt_models, publish],
+    assets=[*SOURCE_ASSETS, dbt_models, publish, landing_retention],
     jobs=[nightly_refresh],
     schedules=[nightly_refresh_schedule],
+    sensors=[source_release_sensor, alert_on_run_failure],
+    # `progress` runs only when run config names it (the CLI); other runs log to the console.
+    loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={"pipeline": PipelineSettings(), "dbt": dbt_resource()},
 )
