@@ -55,8 +55,10 @@ def _progress_line(event: Any) -> str | None:
             detail = f"{meta.get('rows', '?')} rows" + (" (unchanged)" if meta.get("unchanged") else "")
         elif "tables" in meta:
             detail = f"{len(meta['tables'])} tables"
-        else:
+        elif materialization.asset_key.path[0] in ("staging", "intermediate", "marts"):
             detail = "dbt model"
+        else:
+            detail = ""
         return f"  done    {key:<48} {detail}"
     if kind == DagsterEventType.ASSET_CHECK_EVALUATION:
         evaluation = event.event_specific_data
