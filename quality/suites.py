@@ -37,6 +37,14 @@ def month_range(periods: pd.Series) -> list[str]:
     return [f"{p.year}M{p.month:02d}" for p in months]
 
 
+def schema_checks(columns: list[str], not_null: tuple[str, ...]) -> list[Check]:
+    """Exactly these columns, and the key and provenance columns never null (frame `long`)."""
+    return [
+        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=columns, exact_match=True), "schema"),
+        *[Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null") for c in not_null],
+    ]
+
+
 def monthly_px_checks(frame: pd.DataFrame, key: list[str]) -> tuple[list[Check], pd.DataFrame]:
     """Checks every monthly PxWeb table shares, and the derived frame they read.
 
@@ -70,15 +78,13 @@ def validate_labour_market(frame: pd.DataFrame, known_areas: list[str] | None = 
     common, derived = monthly_px_checks(frame, ["area_code", "period", "measure"])
     area_pattern = r"^(?:SSS|MK\w{2}|SK\w{3,4}|KU\w{3,4})$"
     checks = [
-        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=LABOUR_MARKET_COLUMNS, exact_match=True), "schema"),
+        *schema_checks(
+            LABOUR_MARKET_COLUMNS, ("area_code", "period", "month", "measure", "source_table", "source_updated_at")
+        ),
         Check("long", gxe.ExpectColumnValuesToBeOfType(column="value", type_="float64"), "value is a float"),
         Check(
             "long", gxe.ExpectColumnValuesToBeOfType(column="is_sample_data", type_="bool"), "sample flag is boolean"
         ),
-        *[
-            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
-            for c in ("area_code", "period", "month", "measure", "source_table", "source_updated_at")
-        ],
         *common,
         Check(
             "long",
@@ -169,11 +175,9 @@ def validate_population(frame: pd.DataFrame) -> SuiteResult:
     derived = derived.reset_index()
     derived["sexes_add_up"] = derived["sum_of_sexes"].isna() | (derived["population"] == derived["sum_of_sexes"])
     checks = [
-        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=POPULATION_COLUMNS, exact_match=True), "schema"),
-        *[
-            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
-            for c in ("area_code", "year", "sex_code", "age_code", "source_table", "source_updated_at")
-        ],
+        *schema_checks(
+            POPULATION_COLUMNS, ("area_code", "year", "sex_code", "age_code", "source_table", "source_updated_at")
+        ),
         Check("long", gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|KU\d{3})$"), "areas"),
         Check("long", gxe.ExpectColumnValuesToBeInSet(column="sex_code", value_set=["SSS", "1", "2"]), "sex codes"),
         Check("long", gxe.ExpectColumnValuesToBeBetween(column="population", min_value=0), "non-negative"),
@@ -199,11 +203,7 @@ def validate_population_key_figures(frame: pd.DataFrame) -> SuiteResult:
     population = frame[frame["measure"] == "vaerak-vaesto"]
     shares = frame[frame["measure"].isin(["vaesto_alle15_p", "vaesto_yli64_p"])]
     checks = [
-        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=KEY_FIGURE_COLUMNS, exact_match=True), "schema"),
-        *[
-            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
-            for c in ("area_code", "year", "measure", "source_table", "source_updated_at")
-        ],
+        *schema_checks(KEY_FIGURE_COLUMNS, ("area_code", "year", "measure", "source_table", "source_updated_at")),
         Check(
             "long",
             gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|KU\d{3}|TA\d{2}|SK\d{3}|MK\d{2})$"),
@@ -242,11 +242,9 @@ def validate_occupations(frame: pd.DataFrame) -> SuiteResult:
     """The blocking suite for tidy `statfin/occupations` (tyonv/12ti)."""
     common, derived = monthly_px_checks(frame, ["area_code", "period", "occupation_code", "measure"])
     checks = [
-        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=OCCUPATION_COLUMNS, exact_match=True), "schema"),
-        *[
-            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
-            for c in ("area_code", "period", "month", "occupation_code", "measure", "source_updated_at")
-        ],
+        *schema_checks(
+            OCCUPATION_COLUMNS, ("area_code", "period", "month", "occupation_code", "measure", "source_updated_at")
+        ),
         *common,
         Check("long", gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|KU\w{3,4})$"), "areas"),
         Check(
@@ -312,11 +310,7 @@ def validate_kela_benefit(frame: pd.DataFrame) -> SuiteResult:
         derived["recipients"] <= derived["recipients_total"]
     )
     checks = [
-        Check("long", gxe.ExpectTableColumnsToMatchSet(column_set=KELA_COLUMNS, exact_match=True), "schema"),
-        *[
-            Check("long", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
-            for c in ("month", "employment_area_code", "benefit", "days_class", "source_updated_at")
-        ],
+        *schema_checks(KELA_COLUMNS, ("month", "employment_area_code", "benefit", "days_class", "source_updated_at")),
         Check(
             "long",
             gxe.ExpectColumnValuesToMatchRegex(column="employment_area_code", regex=r"^TA\d{2}$"),

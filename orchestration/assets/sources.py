@@ -134,12 +134,12 @@ def _landing_asset(
 
 
 def _staging_asset(
-    source: str,
-    name: str,
-    description: str,
+    dataset: Dataset,
     tidy: Callable[[Path], pd.DataFrame],
     validate: Callable[[pd.DataFrame], SuiteResult],
 ) -> AssetsDefinition:
+    source, name = dataset.source, dataset.name
+    description = f"Tidy Parquet of {source}/{name}: {dataset.description}"
     key = AssetKey(["staging", source, name])
 
     @asset(
@@ -221,81 +221,63 @@ def _staging_asset(
     return _staging
 
 
-landing_labour_market = _landing_asset(
-    LABOUR_MARKET, f"Raw PxWeb responses of {LABOUR_MARKET.table}.", land_pxweb_table
-)
-staging_labour_market = _staging_asset(
-    LABOUR_MARKET.source,
-    LABOUR_MARKET.name,
-    f"Tidy Parquet of {LABOUR_MARKET.table}: {LABOUR_MARKET.description}",
+def _dataset_assets(
+    dataset: Dataset,
+    raw_description: str,
+    land: Callable[[Settings, SourceSession], Landed],
+    tidy: Callable[[Path], pd.DataFrame],
+    validate: Callable[[pd.DataFrame], SuiteResult],
+) -> tuple[AssetsDefinition, AssetsDefinition]:
+    """The landing and staging assets of one catalogued dataset."""
+    return _landing_asset(dataset, raw_description, land), _staging_asset(dataset, tidy, validate)
+
+
+landing_labour_market, staging_labour_market = _dataset_assets(
+    LABOUR_MARKET,
+    f"Raw PxWeb responses of {LABOUR_MARKET.table}.",
+    land_pxweb_table,
     tidy_pxweb_table,
     validate_labour_market,
 )
-landing_municipality_areas = _landing_asset(
-    MUNICIPALITY_AREAS, "Raw correspondence tables of the classification service.", land_municipality_areas
-)
-staging_municipality_areas = _staging_asset(
-    MUNICIPALITY_AREAS.source,
-    MUNICIPALITY_AREAS.name,
-    f"Tidy Parquet: {MUNICIPALITY_AREAS.description}",
+landing_municipality_areas, staging_municipality_areas = _dataset_assets(
+    MUNICIPALITY_AREAS,
+    "Raw correspondence tables of the classification service.",
+    land_municipality_areas,
     tidy_municipality_areas,
     validate_municipality_areas,
 )
-landing_population = _landing_asset(
-    POPULATION, f"Raw PxWeb responses of {POPULATION.table}.", partial(land_pxweb_table, dataset=POPULATION)
-)
-staging_population = _staging_asset(
-    POPULATION.source,
-    POPULATION.name,
-    f"Tidy Parquet of {POPULATION.table}: {POPULATION.description}",
+landing_population, staging_population = _dataset_assets(
+    POPULATION,
+    f"Raw PxWeb responses of {POPULATION.table}.",
+    partial(land_pxweb_table, dataset=POPULATION),
     tidy_population,
     validate_population,
 )
-landing_population_key_figures = _landing_asset(
+landing_population_key_figures, staging_population_key_figures = _dataset_assets(
     POPULATION_KEY_FIGURES,
     f"Raw PxWeb responses of {POPULATION_KEY_FIGURES.table}.",
     partial(land_pxweb_table, dataset=POPULATION_KEY_FIGURES),
-)
-staging_population_key_figures = _staging_asset(
-    POPULATION_KEY_FIGURES.source,
-    POPULATION_KEY_FIGURES.name,
-    f"Tidy Parquet of {POPULATION_KEY_FIGURES.table}: {POPULATION_KEY_FIGURES.description}",
     tidy_population_key_figures,
     validate_population_key_figures,
 )
-
-landing_occupations = _landing_asset(
-    OCCUPATIONS, f"Raw PxWeb responses of {OCCUPATIONS.table}.", partial(land_pxweb_table, dataset=OCCUPATIONS)
-)
-staging_occupations = _staging_asset(
-    OCCUPATIONS.source,
-    OCCUPATIONS.name,
-    f"Tidy Parquet of {OCCUPATIONS.table}: {OCCUPATIONS.description}",
+landing_occupations, staging_occupations = _dataset_assets(
+    OCCUPATIONS,
+    f"Raw PxWeb responses of {OCCUPATIONS.table}.",
+    partial(land_pxweb_table, dataset=OCCUPATIONS),
     tidy_occupations,
     validate_occupations,
 )
-landing_occupation_classification = _landing_asset(
+landing_occupation_classification, staging_occupation_classification = _dataset_assets(
     OCCUPATION_CLASSIFICATION,
     f"Raw classification items of {OCCUPATION_CLASSIFICATION.classification_id} (fi, sv, en).",
     land_classification_items,
-)
-staging_occupation_classification = _staging_asset(
-    OCCUPATION_CLASSIFICATION.source,
-    OCCUPATION_CLASSIFICATION.name,
-    f"Tidy Parquet: {OCCUPATION_CLASSIFICATION.description}",
     tidy_classification_items,
     validate_occupation_classification,
 )
-
-landing_kela_benefit = _landing_asset(
+landing_kela_benefit, staging_kela_benefit = _dataset_assets(
     KELA_UNEMPLOYMENT_BENEFIT,
     "Raw CKAN package document and CSV of Kela's municipally co-financed unemployment benefit.",
     land_ckan_csv,
-)
-staging_kela_benefit = _staging_asset(
-    KELA_UNEMPLOYMENT_BENEFIT.source,
-    KELA_UNEMPLOYMENT_BENEFIT.name,
-    f"Tidy Parquet: {KELA_UNEMPLOYMENT_BENEFIT.description}",
     tidy_kela_benefit,
     validate_kela_benefit,
 )
