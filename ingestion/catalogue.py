@@ -31,6 +31,9 @@ class PxWebDataset:
     description: str
     dimensions: tuple[Dimension, ...] = ()
     latest_periods: int | None = None  # fetch only this many latest periods (wide tables), else from history start
+    # When set, the table is found in the subject's table list by this regex on its title (ids unverified);
+    # `table_id` is then only the id last seen, for documentation.
+    title_pattern: str | None = None
 
     @property
     def table(self) -> str:
@@ -150,6 +153,44 @@ OCCUPATION_CLASSIFICATION = ClassificationItemsDataset(
 )
 
 
+INDUSTRY_CLASSIFICATION = ClassificationItemsDataset(
+    source="classifications",
+    name="industry_classification",
+    classification_id="toimiala_1_20080101",
+    languages=("fi", "sv", "en"),
+    description="Standard Industrial Classification TOL 2008: sections, divisions, groups, classes and subclasses "
+    "with parents and names fi/sv/en.",
+)
+
+# Business statistics (SOURCES.md §1.3): ids and codes unverified after June 2026, so the tables are
+# found by title in the subject's table list; a missing content code fails naming the code.
+BUSINESS_DYNAMICS = PxWebDataset(
+    source="statfin",
+    name="business_dynamics",
+    subject="StatFin/aly",
+    table_id="11yq.px",
+    # any word order: "…yritykset neljännesvuosittain kunnittain…" or "…muuttujina Kunta, Toimiala, Neljännes…"
+    title_pattern=r"(?i)^(?=.*aloittaneet\s+ja\s+lopettaneet\s+yritykset)(?=.*neljännes)(?=.*kun[nt])",
+    measures=("aloittaneet", "lopettaneet", "yrityskanta"),
+    area_prefixes=("SSS", "KU"),
+    frequency="quarterly",
+    description="Enterprise openings, closures and stock by municipality, TOL 2008 section and quarter (aly).",
+    dimensions=(Dimension("toimiala", "industry_code"),),
+)
+
+BANKRUPTCIES = PxWebDataset(
+    source="statfin",
+    name="bankruptcies",
+    subject="StatFin/kony",
+    table_id="13fd.px",
+    title_pattern=r"(?i)^(?=.*konkurss)(?=.*kuukau)(?=.*maakun)",
+    measures=("konkurssit",),
+    area_prefixes=("SSS", "MK"),
+    frequency="monthly",
+    description="Bankruptcies filed by month for the whole country and each region (kony).",
+)
+
+
 @dataclass(frozen=True)
 class CkanCsvDataset:
     """A CSV resource of an open-data portal package, found through the CKAN API (`package_show`)."""
@@ -181,7 +222,29 @@ KELA_UNEMPLOYMENT_BENEFIT = CkanCsvDataset(
     "month, benefit and accumulated-benefit-days class (Kela, via the avoindata.fi CKAN API).",
 )
 
-DATASETS: tuple[PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset, ...] = (
+
+@dataclass(frozen=True)
+class ZipDumpDataset:
+    """A whole-register dump served as one ZIP (PRH `all_companies`), streamed rather than loaded."""
+
+    source: str
+    name: str
+    endpoint: str
+    description: str
+
+
+PRH_COMPANIES = ZipDumpDataset(
+    source="prh",
+    name="companies",
+    endpoint="/all_companies",
+    description="Every company of the PRH trade and business register (YTJ open data, daily all_companies ZIP) "
+    "reduced to business id, company form, main industry, municipality, registration and end dates, and its "
+    "bankruptcy, liquidation and restructuring situations. No names or addresses are kept.",
+)
+
+DATASETS: tuple[
+    PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset | ZipDumpDataset, ...
+] = (
     LABOUR_MARKET,
     MUNICIPALITY_AREAS,
     POPULATION,
@@ -189,12 +252,17 @@ DATASETS: tuple[PxWebDataset | ClassificationDataset | ClassificationItemsDatase
     OCCUPATIONS,
     OCCUPATION_CLASSIFICATION,
     KELA_UNEMPLOYMENT_BENEFIT,
+    PRH_COMPANIES,
+    INDUSTRY_CLASSIFICATION,
+    BUSINESS_DYNAMICS,
+    BANKRUPTCIES,
 )
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(d.source for d in DATASETS))
 
 
 def is_enabled(
-    dataset: PxWebDataset | ClassificationDataset | ClassificationItemsDataset, enabled: tuple[str, ...] | None
+    dataset: PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset | ZipDumpDataset,
+    enabled: tuple[str, ...] | None,
 ) -> bool:
     """Whether `TILANNEKUVA_SOURCES` (source names or source/dataset pairs; None = all) selects a dataset."""
     return enabled is None or dataset.source in enabled or f"{dataset.source}/{dataset.name}" in enabled

@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.catalogue import (
+    BANKRUPTCIES,
+    BUSINESS_DYNAMICS,
     KELA_UNEMPLOYMENT_BENEFIT,
     LABOUR_MARKET,
     MUNICIPALITY_AREAS,
@@ -30,17 +32,25 @@ from ingestion.catalogue import (
     PxWebDataset,
 )
 from ingestion.classification_items import fetch_items, parse_items
-from ingestion.classifications import ClassificationClient, choose_correspondence, classification_date, parse_maps
+from ingestion.classifications import (
+    ClassificationClient,
+    choose_correspondence,
+    choose_successions,
+    classification_date,
+    land_successions,
+    parse_maps,
+)
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.jsonstat import load_json, parse_jsonstat2
 from ingestion.kela import SOURCE as SOURCE_KELA
 from ingestion.kela import choose_resource, download, package_show, parse_csv, tidy_benefit
 from ingestion.landing import LandingVersion, VersionManifest, latest_version, read_manifest, record_attempt
-from ingestion.pxweb import PxWebClient, TableMetadata, Variable, periods_from, plan_queries
+from ingestion.pxweb import PxWebClient, TableMetadata, Variable, find_table, periods_from, plan_queries
 from ingestion.settings import Settings
 
 PERIOD = re.compile(r"^(\d{4})M(0[1-9]|1[0-2])$")
+QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 YEAR = re.compile(r"^\d{4}$")
 AGE_GROUP = re.compile(r"^(\d{1,3})(?:(-)(\d{1,3})?)?$")
 
@@ -122,6 +132,8 @@ def _extra_variables(meta: TableMetadata, dataset: PxWebDataset) -> dict[str, Va
 
 
 def _first_period(settings: Settings, dataset: PxWebDataset) -> str:
+    if dataset.frequency == "quarterly":
+        return f"{settings.history_start[:4]}Q{(int(settings.history_start[5:7]) - 1) // 3 + 1}"
     return settings.history_start if dataset.frequency == "monthly" else settings.history_start[:4]
 
 
@@ -136,6 +148,10 @@ def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebD
     with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
         limits, response = client.config()
         version.add("config.json", response)
+        if dataset.title_pattern:
+            tables, response = client.list_tables(dataset.subject)
+            version.add("tables.json", response)
+            table = f"{dataset.subject}/{find_table(tables, dataset.subject, dataset.title_pattern)}"
         meta, response = client.metadata(table)
         version.add("metadata.json", response)
         area, time, content = meta.area_variable, meta.time_variable, meta.content_variable
@@ -216,7 +232,7 @@ def _pxweb_long(version_dir: Path, dataset: PxWebDataset) -> tuple[pd.DataFrame,
     if duplicated.any():
         first = tidy.loc[duplicated, keys].iloc[0]
         raise SourceError(dataset.table, "/".join(keys), "/".join(map(str, first)), "duplicate cell")
-    tidy["source_table"] = dataset.table
+    tidy["source_table"] = manifest.details.get("table", dataset.table)
     tidy["source_updated_at"] = pd.to_datetime(tidy["source_updated_at"], utc=True).dt.tz_localize(None)
     tidy["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
     tidy["is_sample_data"] = manifest.mode == "sample"
@@ -322,7 +338,12 @@ def land_municipality_areas(settings: Settings, session: SourceSession, on: date
         version.add("correspondence_tables.json", response)
         chosen = {target: choose_correspondence(entries, target, on) for target in dataset.targets}
         stamp = max(classification_date(i) for i in chosen.values()).isoformat()
-        print_ = fingerprint({"correspondences": chosen, "languages": list(dataset.languages)})
+        # Municipal mergers: every yearly municipality correspondence listed up to the current year
+        # (not only the history window's, so that a different TILANNEKUVA_HISTORY_START is no change).
+        successions = choose_successions(entries, 0, int(stamp[:4]))
+        print_ = fingerprint(
+            {"correspondences": chosen, "languages": list(dataset.languages), "successions": successions}
+        )
         same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
         if same is not None:
             version.discard()
@@ -332,9 +353,12 @@ def land_municipality_areas(settings: Settings, session: SourceSession, on: date
                 response = client.maps(local_id, language)
                 parse_maps(load_json(response.content, local_id), local_id, target, language)
                 version.add(f"{target}.{language}.json", response, query={"localId": local_id, "lang": language})
+        land_successions(client, version, successions)
         version.manifest.source_updated = stamp
         version.manifest.details = {
             "correspondences": chosen,
+            "successions": {str(year): local_id for year, local_id in successions.items()},
+            "first_year": min(successions, default=int(stamp[:4])),
             "languages": list(dataset.languages),
             "latest_period": stamp,
             "fingerprint": print_,
@@ -460,6 +484,26 @@ def tidy_occupations(version_dir: Path, dataset: PxWebDataset = OCCUPATIONS) -> 
     columns = ["area_code", "period", "month", "occupation_code", "measure", "value", "status"]
     tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
     return tidy.sort_values(["area_code", "period", "occupation_code", "measure"], ignore_index=True)
+
+
+def tidy_business_dynamics(version_dir: Path, dataset: PxWebDataset = BUSINESS_DYNAMICS) -> pd.DataFrame:
+    """aly as rows of area_code, period, quarter (its first day), industry_code, measure, value, status."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    parts = tidy["period"].astype(str).str.extract(QUARTER)
+    bad = parts[0].isna()
+    if bad.any():
+        time_code = manifest.details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad, "period"].iloc[0], "not a quarter code YYYYQn")
+    first_month = (parts[1].astype(int) - 1) * 3 + 1
+    tidy["quarter"] = pd.to_datetime({"year": parts[0].astype(int), "month": first_month, "day": 1}).dt.date
+    columns = ["area_code", "period", "quarter", "industry_code", "measure", "value", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "period", "industry_code", "measure"], ignore_index=True)
+
+
+def tidy_bankruptcies(version_dir: Path, dataset: PxWebDataset = BANKRUPTCIES) -> pd.DataFrame:
+    """kony as rows of area_code (SSS, MKnn), period, month, measure, value, status."""
+    return tidy_pxweb_table(version_dir, dataset)
 
 
 # --- Kela via the CKAN API -----------------------------------------------------------------------

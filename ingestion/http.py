@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 CHUNK_BYTES = 1024 * 1024
+# A server asking to come back in hours (urllib3 would wait up to 6 h) must not stall the night's run.
+RETRY_AFTER_MAX_SECONDS = 300
 
 
 def _project_version() -> str:
@@ -70,6 +72,7 @@ class SourceSession(requests.Session):
             status_forcelist=RETRY_STATUSES,
             allowed_methods=frozenset({"GET", "POST", "HEAD"}),
             respect_retry_after_header=True,
+            retry_after_max=RETRY_AFTER_MAX_SECONDS,
             raise_on_status=False,
         )
         adapter = HTTPAdapter(max_retries=retry)
@@ -86,6 +89,15 @@ class SourceSession(requests.Session):
             if url.startswith(prefix):
                 limiter.try_acquire(prefix, blocking=True)
                 return
+
+    def open_stream(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Send one throttled request and leave the body unread, for a caller that streams it to disk.
+
+        The caller enforces `max_response_bytes` while reading and closes the response.
+        """
+        self._throttle(url)
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(method, url, stream=True, **kwargs)
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send one request; the body is read here under the size cap."""
@@ -134,6 +146,10 @@ def get_checked(session: requests.Session, source: str, url: str, **kwargs: Any)
     method = "POST" if "json" in kwargs else "GET"
     try:
         response = session.request(method, url, **kwargs)
+    except SourceError as exc:
+        if exc.source != url:
+            raise
+        raise SourceError(f"{source} {url}", exc.field, exc.value, exc.problem) from exc
     except requests.exceptions.RetryError as exc:
         raise SourceError(source, "HTTP status", url, f"still failing after retries ({exc})") from exc
     except requests.exceptions.ConnectionError as exc:

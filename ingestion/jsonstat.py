@@ -19,15 +19,56 @@ MISSING_SYMBOLS = ("...", "..", ".", "-")
 MAX_JSON_BYTES = 512 * 1024 * 1024
 
 
+# No source document nests deeper than ~6 levels; a deeper one is hostile or broken, not data.
+MAX_JSON_DEPTH = 64
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object hook that refuses a key given twice (json.loads would silently keep the last one)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def json_depth(doc: Any) -> int:
+    """How deeply arrays and objects nest (a scalar is 0), walked without recursion."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def load_json(raw: bytes, source: str) -> Any:
-    """Decode a JSON body, naming the source when it is truncated or not JSON at all."""
+    """Decode a JSON body, naming the source when it is truncated, not JSON, nested absurdly deep or has a key twice."""
     if not raw.strip():
         raise SourceError(source, "body", "", "response body is empty")
     try:
-        return json.loads(raw)
+        doc = json.loads(raw, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise SourceError(source, "object key", exc.key, "the same key appears twice in one JSON object") from exc
+    except RecursionError as exc:
+        raise SourceError(source, "body", f"{len(raw)} bytes", f"JSON nested deeper than {MAX_JSON_DEPTH}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         tail = raw[-40:].decode("utf-8", "replace")
         raise SourceError(source, "body", f"…{tail}", f"not valid JSON, probably truncated ({exc})") from exc
+    depth = json_depth(doc)
+    if depth > MAX_JSON_DEPTH:
+        raise SourceError(source, "body", f"depth {depth}", f"JSON nested deeper than {MAX_JSON_DEPTH}")
+    return doc
 
 
 def _status_map(status: Any, n_cells: int, source: str) -> dict[int, str]:
@@ -88,16 +129,21 @@ def parse_jsonstat2(doc: Any, source: str) -> pd.DataFrame:
         columns[dim_id] = np.tile(block, n_cells // len(block))
 
     numeric = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64")
-    status = pd.Series([None] * n_cells, dtype=object)
-    for idx, symbol in _status_map(doc.get("status"), n_cells, source).items():
-        status.iat[idx] = symbol
+    status = np.full(n_cells, None, dtype=object)
+    symbols = _status_map(doc.get("status"), n_cells, source)
+    if symbols:
+        flagged = np.fromiter(symbols, dtype=np.int64, count=len(symbols))
+        outside = flagged[(flagged < 0) | (flagged >= n_cells)]
+        if outside.size:
+            raise SourceError(source, "status", int(outside[0]), f"cell index outside the {n_cells} cells")
+        status[flagged] = np.array(list(symbols.values()), dtype=object)
     bad = numeric.isna() & pd.Series(values, dtype=object).notna()
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
         raise SourceError(source, "value", values[first], f"cell {first} is neither a number nor null")
     frame = pd.DataFrame(columns)
     frame["value"] = numeric.to_numpy()
-    frame["status"] = status.to_numpy()
+    frame["status"] = status
     return frame
 
 

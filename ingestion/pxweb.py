@@ -7,6 +7,7 @@ time (the June 2026 renaming showed constants copied off a web page break silent
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,8 +204,63 @@ class PxWebClient:
         return parse_metadata(table, load_json(response.content, f"{SOURCE} {table} metadata")), response
 
     def query(self, table: str, body: dict[str, Any]) -> requests.Response:
-        """POST one data query; the body must already respect the cell limit."""
-        return get_checked(self.session, SOURCE, self.url(table), json=body)
+        """POST one data query; the body must already respect the cell limit.
+
+        The answer is checked against the question (dimensions and codes), so a drifted or foreign
+        answer fails here, while landing, instead of becoming a good version that breaks later.
+        """
+        response = get_checked(self.session, SOURCE, self.url(table), json=body)
+        check_answer(table, body, load_json(response.content, f"{table} data query"))
+        return response
+
+
+def check_answer(table: str, body: dict[str, Any], doc: Any) -> None:
+    """Fail naming table, dimension and code when a json-stat2 answer holds other dimensions or codes than asked."""
+    if not isinstance(doc, dict) or doc.get("class") != "dataset" or not isinstance(doc.get("id"), list):
+        return  # not json-stat2 at all: parse_jsonstat2 names what is wrong
+    asked = {q["code"]: q["selection"] for q in body.get("query", [])}
+    answered = [str(d) for d in doc["id"]]
+    for code in answered:
+        if code not in asked:
+            raise SourceError(table, "dimension", code, f"in the answer but not in the query {sorted(asked)}")
+    for code, selection in asked.items():
+        if code not in answered:
+            raise SourceError(table, "dimension", code, "asked for but missing from the answer")
+        if selection.get("filter") != "item":
+            continue
+        category = ((doc.get("dimension") or {}).get(code) or {}).get("category") or {}
+        index = category.get("index")
+        got = list(index) if isinstance(index, dict | list) else []
+        wanted = set(selection.get("values", []))
+        foreign = [c for c in got if c not in wanted]
+        if foreign:
+            raise SourceError(table, f"dimension {code}", foreign[0], "code in the answer that was not asked for")
+        absent = sorted(wanted - set(got))
+        if absent:
+            raise SourceError(table, f"dimension {code}", absent[0], "asked-for code missing from the answer")
+
+
+def find_table(tables: Any, subject: str, title_pattern: str) -> str:
+    """The id of the one table of a subject listing whose title matches `title_pattern`.
+
+    Table ids are not stable (the June 2026 renaming), titles are: a table is chosen by title, and
+    nothing or several matches fail naming the subject, the pattern and the titles seen.
+    """
+    where = f"{SOURCE} {subject}"
+    if not isinstance(tables, list):
+        raise SourceError(where, "table list", type(tables).__name__, "expected a JSON array")
+    pattern = re.compile(title_pattern)
+    entries = [t for t in tables if isinstance(t, dict) and t.get("type") == "t"]
+    titles = [f"{t.get('id')}: {t.get('text')}" for t in entries]
+    matches = [t for t in entries if pattern.search(str(t.get("text") or ""))]
+    if len(matches) != 1:
+        problem = "no table title matches" if not matches else f"{len(matches)} table titles match"
+        seen = "; ".join(titles) if titles else "(no tables)"
+        raise SourceError(where, "table title", title_pattern, f"{problem}; titles seen: {seen}")
+    table_id = str(matches[0].get("id") or "")
+    if not table_id:
+        raise SourceError(where, "table id", matches[0], "the matching table has no id")
+    return table_id
 
 
 def periods_from(variable: Variable, start: str) -> list[str]:

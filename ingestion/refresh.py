@@ -19,6 +19,7 @@ from ingestion.catalogue import (
     ClassificationDataset,
     ClassificationItemsDataset,
     PxWebDataset,
+    ZipDumpDataset,
     is_enabled,
 )
 from ingestion.datasets import Landed
@@ -26,7 +27,7 @@ from ingestion.errors import TilannekuvaError
 from ingestion.landing import latest_version, read_attempts, read_manifest, record_attempt
 from ingestion.settings import Settings
 
-Dataset = PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset
+Dataset = PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset | ZipDumpDataset
 STATUS_SOURCE = "pipeline"
 STATUS_DATASET = "dataset_status"
 STATUS_COLUMNS = [
@@ -85,11 +86,14 @@ def attempt_landing(settings: Settings, dataset: Dataset, land: Callable[[], Lan
 def source_table(dataset: Dataset, details: dict[str, object] | None = None) -> str:
     """The source's own name of the table behind a dataset."""
     if isinstance(dataset, PxWebDataset):
-        return dataset.table
+        # a table found by title records the id it resolved to
+        return str((details or {}).get("table") or dataset.table)
     if isinstance(dataset, ClassificationItemsDataset):
         return dataset.classification_id
     if isinstance(dataset, CkanCsvDataset):
         return f"avoindata.fi/{dataset.package_id}"
+    if isinstance(dataset, ZipDumpDataset):
+        return f"{dataset.source}{dataset.endpoint}"
     correspondences = (details or {}).get("correspondences")
     if isinstance(correspondences, dict) and correspondences:
         return ";".join(str(v) for v in correspondences.values())

@@ -17,6 +17,7 @@ from ingestion.catalogue import (
     ClassificationDataset,
     ClassificationItemsDataset,
     PxWebDataset,
+    ZipDumpDataset,
 )
 from ingestion.classifications import ClassificationClient, choose_correspondence
 from ingestion.datasets import classification_id_date
@@ -24,6 +25,7 @@ from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.kela import choose_resource, package_show
 from ingestion.landing import latest_version, read_manifest
+from ingestion.prh import remote_version
 from ingestion.pxweb import PxWebClient
 from ingestion.settings import Settings
 
@@ -118,6 +120,13 @@ def poll_releases(settings: Settings, session: SourceSession) -> tuple[list[Rele
                 stamp = choose_resource(package, dataset.resource_format).last_modified or ""
                 landed = _landed_stamp(settings, dataset.source, dataset.name)
                 states.append(ReleaseState(dataset.source, dataset.name, stamp, landed))
+            elif isinstance(dataset, ZipDumpDataset):
+                stamp = remote_version(session, settings.prh_base_url)
+                states.append(
+                    ReleaseState(
+                        dataset.source, dataset.name, stamp, _landed_stamp(settings, dataset.source, dataset.name)
+                    )
+                )
             elif isinstance(dataset, ClassificationItemsDataset):
                 # versioned by its id: a revision is a new id in the catalogue, so only a missing landing is new
                 landed = _landed_stamp(settings, dataset.source, dataset.name)

@@ -12,6 +12,8 @@ import gzip
 import io
 import json
 import math
+import zipfile
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from http import HTTPStatus
 from pathlib import Path
@@ -101,6 +103,31 @@ class PxCube:
         return 200, out
 
 
+@lru_cache(maxsize=2)
+def load_companies(path: Path) -> list[dict[str, Any]]:
+    """The sample PRH dump's records sorted by business id (what `/companies` searches)."""
+    with zipfile.ZipFile(path) as archive:
+        records = json.loads(archive.read(archive.infolist()[0]))
+    return sorted(records, key=lambda r: r["businessId"]["value"])
+
+
+def _matches(record: dict[str, Any], query: dict[str, list[str]]) -> bool:
+    """The `/companies` filters the clients use, applied like the API does."""
+    first = {k: v[0] for k, v in query.items() if v and v[0]}
+    registered = record.get("registrationDate") or ""
+    offices = [o for a in record.get("addresses") or [] for o in a.get("postOffices") or []]
+    checks = {
+        "businessId": lambda v: record["businessId"]["value"] == v,
+        "registrationDateStart": lambda v: registered >= v,
+        "registrationDateEnd": lambda v: registered <= v,
+        "companyForm": lambda v: any(f.get("type") == v for f in record.get("companyForms") or []),
+        "mainBusinessLine": lambda v: str((record.get("mainBusinessLine") or {}).get("type", "")).startswith(v),
+        "location": lambda v: any(o.get("city", "").upper() == v.upper() for o in offices),
+        "postCode": lambda v: any(a.get("postCode") == v for a in record.get("addresses") or []),
+    }
+    return all(check(first[name]) for name, check in checks.items() if name in first)
+
+
 @lru_cache(maxsize=8)
 def load_cube(path: Path) -> PxCube:
     """Read (once per process) a gzip json-stat2 cube of the snapshot."""
@@ -112,13 +139,19 @@ class SnapshotAdapter(BaseAdapter):
     """Serve PxWeb and classification-service requests from files under `root`."""
 
     def __init__(
-        self, root: Path, pxweb_base_url: str, classification_base_url: str, ckan_base_url: str | None = None
+        self,
+        root: Path,
+        pxweb_base_url: str,
+        classification_base_url: str,
+        ckan_base_url: str | None = None,
+        prh_base_url: str | None = None,
     ) -> None:
         super().__init__()
         self.root = root
         self.pxweb_base_url = pxweb_base_url.rstrip("/")
         self.classification_base_url = classification_base_url.rstrip("/")
         self.ckan_base_url = (ckan_base_url or "").rstrip("/")
+        self.prh_base_url = (prh_base_url or "").rstrip("/")
         self.requests_seen: list[tuple[str, str]] = []
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -127,6 +160,8 @@ class SnapshotAdapter(BaseAdapter):
         parts = urlsplit(url)
         query = parse_qs(parts.query, keep_blank_values=True)
         path = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+        if self.prh_base_url and path.startswith(self.prh_base_url):
+            return self._prh(request, path[len(self.prh_base_url) :].strip("/"), query)
         if path.startswith(self.pxweb_base_url):
             status, body = self._pxweb(request, path[len(self.pxweb_base_url) :].strip("/"), query)
         elif path.startswith(self.classification_base_url):
@@ -148,6 +183,39 @@ class SnapshotAdapter(BaseAdapter):
         if self.root.resolve() not in path.parents or not path.is_file():
             return 404, json.dumps({"error": f"{relative} is not in the sample snapshot"}).encode()
         return 200, path.read_bytes()
+
+    def _prh(self, request: requests.PreparedRequest, path: str, query: dict[str, list[str]]) -> requests.Response:
+        """PRH: the dump with ETag/Last-Modified (304 on a matching conditional GET) and `/companies` paging.
+
+        Like the real API, a `/companies` page past the end answers with the first page.
+        """
+        dump = self.root / "prh" / "all_companies.zip"
+        if path == "all_companies" and dump.is_file():
+            validators = json.loads((self.root / "prh" / "all_companies.zip.headers.json").read_text(encoding="utf-8"))
+            etag, modified = validators["ETag"], validators["Last-Modified"]
+            since = request.headers.get("If-Modified-Since")
+            fresh = request.headers.get("If-None-Match") == etag or (
+                since is not None
+                and "If-None-Match" not in request.headers
+                and parsedate_to_datetime(since) >= parsedate_to_datetime(modified)
+            )
+            extra = {"ETag": etag, "Last-Modified": modified}
+            if fresh:
+                return self._response(request, 304, b"", extra)
+            body = dump.read_bytes()
+            extra["Content-Type"] = validators["Content-Type"]
+            if request.method == "HEAD":
+                extra["Content-Length"] = str(len(body))
+                return self._response(request, 200, b"", extra)
+            return self._response(request, 200, body, extra)
+        if path == "companies" and dump.is_file():
+            found = [r for r in load_companies(dump) if _matches(r, query)]
+            page = int((query.get("page") or ["1"])[0] or 1)
+            if page < 1 or (page - 1) * 100 >= len(found):
+                page = 1
+            doc = {"totalResults": len(found), "companies": found[(page - 1) * 100 : page * 100]}
+            return self._response(request, 200, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+        return self._response(request, 404, b'{"error":"not in the sample snapshot"}')
 
     def _pxweb(self, request: requests.PreparedRequest, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
         if "config" in query:
@@ -174,12 +242,14 @@ class SnapshotAdapter(BaseAdapter):
         return self._file(f"classifications/v2/{path}.json")
 
     @staticmethod
-    def _response(request: requests.PreparedRequest, status: int, body: bytes) -> requests.Response:
+    def _response(
+        request: requests.PreparedRequest, status: int, body: bytes, headers: dict[str, str] | None = None
+    ) -> requests.Response:
         response = requests.Response()
         response.status_code = status
         response.reason = HTTPStatus(status).phrase
         response.headers = CaseInsensitiveDict(
-            {"Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(body))}
+            {"Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(body)), **(headers or {})}
         )
         response.raw = io.BytesIO(body)
         response.url = request.url or ""
@@ -190,7 +260,10 @@ class SnapshotAdapter(BaseAdapter):
 
 def mount_snapshot(session: requests.Session, settings: Settings, root: Path = SNAPSHOT_DIR) -> SnapshotAdapter:
     """Route the session's requests to the sources' base URLs into the snapshot."""
-    adapter = SnapshotAdapter(root, settings.pxweb_base_url, settings.classification_base_url, settings.kela_base_url)
+    adapter = SnapshotAdapter(
+        root, settings.pxweb_base_url, settings.classification_base_url, settings.kela_base_url, settings.prh_base_url
+    )
+    session.mount(settings.prh_base_url, adapter)
     session.mount(settings.kela_base_url, adapter)
     session.mount(CKAN_RESOURCE_PREFIX, adapter)
     session.mount(settings.pxweb_base_url, adapter)

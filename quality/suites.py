@@ -15,6 +15,7 @@ from ingestion.jsonstat import MISSING_SYMBOLS
 from quality.runner import Check, SuiteResult, run_checks
 
 MONTH_CODE = r"^\d{4}M(?:0[1-9]|1[0-2])$"
+QUARTER_CODE = r"^\d{4}Q[1-4]$"
 LABOUR_MARKET_COLUMNS = [
     "area_code",
     "period",
@@ -37,6 +38,12 @@ def month_range(periods: pd.Series) -> list[str]:
     return [f"{p.year}M{p.month:02d}" for p in months]
 
 
+def quarter_range(periods: pd.Series) -> list[str]:
+    """Every quarter code between the first and last period present (to catch gaps)."""
+    quarters = pd.period_range(pd.Period(periods.min(), "Q"), pd.Period(periods.max(), "Q"), freq="Q")
+    return [f"{p.year}Q{p.quarter}" for p in quarters]
+
+
 def schema_checks(columns: list[str], not_null: tuple[str, ...]) -> list[Check]:
     """Exactly these columns, and the key and provenance columns never null (frame `long`)."""
     return [
@@ -45,21 +52,22 @@ def schema_checks(columns: list[str], not_null: tuple[str, ...]) -> list[Check]:
     ]
 
 
-def monthly_px_checks(frame: pd.DataFrame, key: list[str]) -> tuple[list[Check], pd.DataFrame]:
-    """Checks every monthly PxWeb table shares, and the derived frame they read.
+def px_period_checks(frame: pd.DataFrame, key: list[str], grain: str = "month") -> tuple[list[Check], pd.DataFrame]:
+    """Checks every monthly (or, with grain="quarter", quarterly) PxWeb table shares, and the derived frame they read.
 
-    Month codes, PX symbols, one row per key, no gaps in months, and no value missing without its
+    Period codes, PX symbols, one row per key, no gaps in periods, and no value missing without its
     symbol (a NULL that would otherwise pass as a suppressed cell).
     """
     derived = pd.DataFrame({"missing_without_symbol": frame["value"].isna() & frame["status"].isna()})
+    code, period_range = (QUARTER_CODE, quarter_range) if grain == "quarter" else (MONTH_CODE, month_range)
     checks = [
-        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="period", regex=MONTH_CODE), "month codes"),
+        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="period", regex=code), f"{grain} codes"),
         Check("long", gxe.ExpectColumnValuesToBeInSet(column="status", value_set=list(MISSING_SYMBOLS)), "PX symbols"),
         Check("long", gxe.ExpectCompoundColumnsToBeUnique(column_list=key), "one row per key"),
         Check(
             "long",
-            gxe.ExpectColumnDistinctValuesToEqualSet(column="period", value_set=month_range(frame["period"])),
-            "no gaps in months",
+            gxe.ExpectColumnDistinctValuesToEqualSet(column="period", value_set=period_range(frame["period"])),
+            f"no gaps in {grain}s",
         ),
         Check(
             "derived",
@@ -75,7 +83,7 @@ def validate_labour_market(frame: pd.DataFrame, known_areas: list[str] | None = 
     counts = frame[~frame["measure"].isin(RATE_MEASURES)]
     wide = frame.pivot_table(index=["area_code", "period"], columns="measure", values="value", aggfunc="first")
     wide = wide.reindex(columns=["HAKIJALOPUSSA", "TYOTTOMATLOPUSSA"]).reset_index()
-    common, derived = monthly_px_checks(frame, ["area_code", "period", "measure"])
+    common, derived = px_period_checks(frame, ["area_code", "period", "measure"])
     area_pattern = r"^(?:SSS|MK\w{2}|SK\w{3,4}|KU\w{3,4})$"
     checks = [
         *schema_checks(
@@ -240,7 +248,7 @@ OCCUPATION_COLUMNS = [
 
 def validate_occupations(frame: pd.DataFrame) -> SuiteResult:
     """The blocking suite for tidy `statfin/occupations` (tyonv/12ti)."""
-    common, derived = monthly_px_checks(frame, ["area_code", "period", "occupation_code", "measure"])
+    common, derived = px_period_checks(frame, ["area_code", "period", "occupation_code", "measure"])
     checks = [
         *schema_checks(
             OCCUPATION_COLUMNS, ("area_code", "period", "month", "occupation_code", "measure", "source_updated_at")
@@ -335,3 +343,220 @@ def validate_kela_benefit(frame: pd.DataFrame) -> SuiteResult:
         ),
     ]
     return run_checks("kela/unemployment_benefit", {"long": frame, "totals": totals, "derived": derived}, checks)
+
+
+BUSINESS_DYNAMICS_COLUMNS = [
+    "area_code",
+    "period",
+    "quarter",
+    "industry_code",
+    "measure",
+    "value",
+    "status",
+    "source_table",
+    "source_updated_at",
+    "loaded_at",
+    "is_sample_data",
+]
+
+
+def validate_business_dynamics(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `statfin/business_dynamics` (aly: openings, closures, stock by quarter)."""
+    common, derived = px_period_checks(frame, ["area_code", "period", "industry_code", "measure"], grain="quarter")
+    checks = [
+        *schema_checks(
+            BUSINESS_DYNAMICS_COLUMNS,
+            ("area_code", "period", "quarter", "industry_code", "measure", "source_table", "source_updated_at"),
+        ),
+        *common,
+        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|KU\d{3})$"), "area codes"),
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToMatchRegex(column="industry_code", regex=r"^(?:SSS|[A-U]|X)$"),
+            "TOL 2008 sections (SSS all, X unknown)",
+        ),
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=["aloittaneet", "lopettaneet", "yrityskanta"]),
+            "measures",
+        ),
+        Check("long", gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0), "counts are non-negative"),
+    ]
+    return run_checks("statfin/business_dynamics", {"long": frame, "derived": derived}, checks)
+
+
+def validate_bankruptcies(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `statfin/bankruptcies` (kony: bankruptcies by region and month)."""
+    common, derived = px_period_checks(frame, ["area_code", "period", "measure"])
+    checks = [
+        *schema_checks(
+            LABOUR_MARKET_COLUMNS, ("area_code", "period", "month", "measure", "source_table", "source_updated_at")
+        ),
+        *common,
+        Check("long", gxe.ExpectColumnValuesToMatchRegex(column="area_code", regex=r"^(?:SSS|MK\d{2})$"), "areas"),
+        Check("long", gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=["konkurssit"]), "measures"),
+        Check("long", gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0), "counts are non-negative"),
+    ]
+    return run_checks("statfin/bankruptcies", {"long": frame, "derived": derived}, checks)
+
+
+def validate_industry_classification(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `classifications/industry_classification` (TOL 2008)."""
+    sections = frame[frame["level"] == 1]
+    divisions = frame[frame["level"] == 2]
+    checks = [
+        Check("items", gxe.ExpectColumnValuesToBeUnique(column="code"), "one row per code"),
+        *[
+            Check("items", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("code", "level", "name_fi", "name_sv", "name_en", "classification_id")
+        ],
+        Check("items", gxe.ExpectColumnValuesToBeBetween(column="level", min_value=1, max_value=5), "levels 1-5"),
+        Check(
+            "items",
+            gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^(?:[A-Z]|\d{2,5})$"),
+            "a section letter or 2-5 digits",
+        ),
+        Check("sections", gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^[A-Z]$"), "sections are letters"),
+        Check("sections", gxe.ExpectTableRowCountToBeBetween(min_value=21, max_value=22), "21 sections A-U"),
+        Check("divisions", gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^\d{2}$"), "2-digit divisions"),
+        Check("divisions", gxe.ExpectColumnValuesToNotBeNull(column="parent_code"), "every division has a section"),
+        Check("divisions", gxe.ExpectTableRowCountToBeBetween(min_value=80, max_value=100), "about 88 divisions"),
+    ]
+    frames = {"items": frame, "sections": sections, "divisions": divisions}
+    return run_checks("classifications/industry_classification", frames, checks)
+
+
+PRH_COMPANY_COLUMNS = [
+    "business_id",
+    "company_form_code",
+    "main_industry_code",
+    "industry_code_set",
+    "municipality_code",
+    "registration_date",
+    "end_date",
+    "last_modified",
+    "source_updated_at",
+    "loaded_at",
+    "is_sample_data",
+]
+PRH_SITUATION_COLUMNS = [
+    "business_id",
+    "situation_type",
+    "situation_code",
+    "start_date",
+    "end_date",
+    "source_updated_at",
+    "loaded_at",
+    "is_sample_data",
+]
+PRH_SITUATION_TYPES = {"KONK": "bankruptcy", "SELTILA": "liquidation", "SANE": "restructuring"}
+
+
+def validate_prh_companies(
+    companies: pd.DataFrame, situations: pd.DataFrame, today: pd.Timestamp | None = None
+) -> SuiteResult:
+    """The blocking suite for staged `prh/companies` and `prh/company_situations` (per-company facts)."""
+    now = today if today is not None else pd.Timestamp.now(tz="UTC")
+    today = (now.tz_convert(None) if now.tzinfo else now).normalize()
+    registered = pd.to_datetime(companies["registration_date"])
+    ended = pd.to_datetime(companies["end_date"])
+    started = pd.to_datetime(situations["start_date"])
+    closed = pd.to_datetime(situations["end_date"])
+    dates = pd.DataFrame(
+        {
+            "registration_not_in_future": registered.isna() | (registered <= today),
+            "end_not_in_future": ended.isna() | (ended <= today),
+            "end_not_before_registration": ended.isna() | registered.isna() | (ended >= registered),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "start_not_in_future": started.isna() | (started <= today),
+            "end_not_before_start": closed.isna() | started.isna() | (closed >= started),
+            "company_known": situations["business_id"].isin(companies["business_id"]),
+            "type_matches_code": situations["situation_code"].map(PRH_SITUATION_TYPES) == situations["situation_type"],
+        }
+    )
+    companies_schema = [
+        Check(
+            "companies", gxe.ExpectTableColumnsToMatchSet(column_set=PRH_COMPANY_COLUMNS, exact_match=True), "schema"
+        ),
+        *[
+            Check("companies", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("business_id", "registration_date", "loaded_at", "is_sample_data")
+        ],
+    ]
+    checks = [
+        *companies_schema,
+        Check("companies", gxe.ExpectTableRowCountToBeBetween(min_value=1), "at least one company"),
+        Check(
+            "companies",
+            gxe.ExpectColumnValuesToMatchRegex(column="business_id", regex=r"^\d{7}-\d$"),
+            "business ids like 1234567-8",
+        ),
+        Check("companies", gxe.ExpectColumnValuesToBeUnique(column="business_id"), "one row per company"),
+        Check(
+            "companies",
+            gxe.ExpectColumnValuesToMatchRegex(column="municipality_code", regex=r"^\d{3}$"),
+            "municipality codes of 3 digits",
+        ),
+        Check(
+            "companies",
+            gxe.ExpectColumnValuesToMatchRegex(column="main_industry_code", regex=r"^\d{5}$"),
+            "main industry as a 5-digit TOL code",
+        ),
+        Check(
+            "companies",
+            gxe.ExpectColumnValuesToBeInSet(column="industry_code_set", value_set=["TOL2008", "TOL2025"]),
+            "industry code sets",
+        ),
+        *[
+            Check("dates", gxe.ExpectColumnValuesToBeInSet(column=c, value_set=[True]), c.replace("_", " "))
+            for c in dates.columns
+        ],
+        Check(
+            "situations",
+            gxe.ExpectTableColumnsToMatchSet(column_set=PRH_SITUATION_COLUMNS, exact_match=True),
+            "situations schema",
+        ),
+        *[
+            Check("situations", gxe.ExpectColumnValuesToNotBeNull(column=c), f"situation {c} is never null")
+            for c in ("business_id", "situation_type", "situation_code", "start_date")
+        ],
+        Check(
+            "situations",
+            gxe.ExpectColumnValuesToBeInSet(column="situation_code", value_set=sorted(PRH_SITUATION_TYPES)),
+            "known situation types",
+        ),
+        *[
+            Check("events", gxe.ExpectColumnValuesToBeInSet(column=c, value_set=[True]), c.replace("_", " "))
+            for c in events.columns
+        ],
+    ]
+    frames = {"companies": companies, "dates": dates, "situations": situations, "events": events}
+    return run_checks("prh/companies", frames, checks)
+
+
+def validate_municipality_harmonisation(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `classifications/municipality_harmonisation` (municipal mergers)."""
+    checks = [
+        Check(
+            "harmonisation",
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["valid_year", "municipality_code"]),
+            "one row per year and municipality",
+        ),
+        *[
+            Check("harmonisation", gxe.ExpectColumnValuesToMatchRegex(column=c, regex=r"^KU\d{3}$"), f"{c}: KU codes")
+            for c in ("municipality_code", "current_municipality_code")
+        ],
+        *[
+            Check("harmonisation", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("valid_year", "municipality_code", "current_municipality_code", "is_merged")
+        ],
+        Check(
+            "harmonisation",
+            gxe.ExpectColumnValuesToBeBetween(column="valid_year", min_value=1990, max_value=2100),
+            "plausible years",
+        ),
+    ]
+    return run_checks("classifications/municipality_harmonisation", {"harmonisation": frame}, checks)

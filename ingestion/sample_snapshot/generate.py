@@ -716,6 +716,9 @@ def build_documents(seed: int = SEED) -> dict[str, bytes]:
         raise ValueError(f"anchors.csv lacks municipalities of the classification: {missing}")
     docs = pxweb_documents(build_cube(municipalities, anchors, seed))
     docs.update(classification_documents(municipalities))
+    from ingestion.sample_snapshot.mergers import succession_documents
+
+    docs.update(succession_documents(municipalities, docs[CORRESPONDENCE_LIST_PATH]))
     # These modules import this one, so they are imported here, not at the top.
     from ingestion.sample_snapshot.kela import kela_documents
     from ingestion.sample_snapshot.occupations import occupation_documents, table_list_entry
@@ -724,6 +727,12 @@ def build_documents(seed: int = SEED) -> dict[str, bytes]:
     docs.update(population_documents(municipalities, anchors))
     docs.update(occupation_documents(municipalities, anchors))
     docs.update(kela_documents(municipalities, anchors))
+    from ingestion.sample_snapshot.prh import prh_documents
+
+    docs.update(prh_documents(municipalities, anchors))
+    from ingestion.sample_snapshot.business import business_documents
+
+    docs.update(business_documents(municipalities, anchors))
     tables = [*json.loads(docs[TABLE_LIST_PATH]), table_list_entry()]
     docs[TABLE_LIST_PATH] = _json_bytes(sorted(tables, key=lambda t: t["id"]))
     return dict(sorted(docs.items()))

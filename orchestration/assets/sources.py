@@ -5,9 +5,11 @@ failing its suite is quarantined (kept in landing and under `staging/_quarantine
 good file stays in use, and the failed check names the expectation and example rows.
 """
 
+import shutil
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -18,13 +20,18 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    AssetSpec,
     Failure,
     MaterializeResult,
     MetadataValue,
     asset,
+    multi_asset,
 )
 
 from ingestion.catalogue import (
+    BANKRUPTCIES,
+    BUSINESS_DYNAMICS,
+    INDUSTRY_CLASSIFICATION,
     KELA_UNEMPLOYMENT_BENEFIT,
     LABOUR_MARKET,
     MUNICIPALITY_AREAS,
@@ -32,7 +39,9 @@ from ingestion.catalogue import (
     OCCUPATIONS,
     POPULATION,
     POPULATION_KEY_FIGURES,
+    PRH_COMPANIES,
 )
+from ingestion.classifications import tidy_municipality_harmonisation
 from ingestion.datasets import (
     Landed,
     land_ckan_csv,
@@ -40,6 +49,8 @@ from ingestion.datasets import (
     land_municipality_areas,
     land_pxweb_table,
     staging_path,
+    tidy_bankruptcies,
+    tidy_business_dynamics,
     tidy_classification_items,
     tidy_kela_benefit,
     tidy_municipality_areas,
@@ -52,22 +63,41 @@ from ingestion.datasets import (
 from ingestion.errors import TilannekuvaError
 from ingestion.http import SourceSession
 from ingestion.landing import latest_version, read_manifest
+from ingestion.prh import land_all_companies, parse_landed, promote
 from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE, Dataset, attempt_landing, dataset_status
 from ingestion.settings import Settings
 from orchestration.resources import PipelineSettings
-from quality.runner import SuiteResult
-from quality.suites import (
-    validate_kela_benefit,
-    validate_labour_market,
-    validate_municipality_areas,
-    validate_occupation_classification,
-    validate_occupations,
-    validate_population,
-    validate_population_key_figures,
-)
 
 CHECK_NAME = "great_expectations_suite"
 FETCH_CHECK = "source_fetch"
+
+if TYPE_CHECKING:
+    from quality.runner import SuiteResult
+
+
+def _suite(name: str) -> Callable[[pd.DataFrame], "SuiteResult"]:
+    """A validator of quality.suites, imported on first use.
+
+    great-expectations takes seconds to import, and a refresh in which no staged file changes
+    validates nothing, so loading the definitions does not pay for it.
+    """
+
+    def validate(frame: pd.DataFrame) -> "SuiteResult":
+        from quality import suites
+
+        return getattr(suites, name)(frame)
+
+    validate.__name__ = name
+    return validate
+
+
+validate_kela_benefit = _suite("validate_kela_benefit")
+validate_labour_market = _suite("validate_labour_market")
+validate_municipality_areas = _suite("validate_municipality_areas")
+validate_occupation_classification = _suite("validate_occupation_classification")
+validate_occupations = _suite("validate_occupations")
+validate_population = _suite("validate_population")
+validate_population_key_figures = _suite("validate_population_key_figures")
 
 
 def _landing_metadata(landed: Landed, status: str) -> dict[str, object]:
@@ -136,15 +166,19 @@ def _landing_asset(
 def _staging_asset(
     dataset: Dataset,
     tidy: Callable[[Path], pd.DataFrame],
-    validate: Callable[[pd.DataFrame], SuiteResult],
+    validate: Callable[[pd.DataFrame], "SuiteResult"],
+    staged_as: str | None = None,
+    description: str | None = None,
 ) -> AssetsDefinition:
-    source, name = dataset.source, dataset.name
-    description = f"Tidy Parquet of {source}/{name}: {dataset.description}"
+    """The staging asset of a dataset; `staged_as` names a second table staged from the same landing."""
+    source, landed_name = dataset.source, dataset.name
+    name = staged_as or landed_name
+    description = description or f"Tidy Parquet of {source}/{name}: {dataset.description}"
     key = AssetKey(["staging", source, name])
 
     @asset(
         key=key,
-        deps=[AssetKey(["landing", source, name])],
+        deps=[AssetKey(["landing", source, landed_name])],
         group_name=source,
         kinds={"python", "parquet"},
         description=description,
@@ -152,7 +186,7 @@ def _staging_asset(
     )
     def _staging(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[object]:
         settings: Settings = pipeline.get()
-        version = latest_version(settings.landing_dir, source, name)
+        version = latest_version(settings.landing_dir, source, landed_name)
         if version is None:
             raise Failure(description=f"{source}/{name}: nothing has landed yet under {settings.landing_dir}")
         path = staging_path(settings, source, name)
@@ -226,7 +260,7 @@ def _dataset_assets(
     raw_description: str,
     land: Callable[[Settings, SourceSession], Landed],
     tidy: Callable[[Path], pd.DataFrame],
-    validate: Callable[[pd.DataFrame], SuiteResult],
+    validate: Callable[[pd.DataFrame], "SuiteResult"],
 ) -> tuple[AssetsDefinition, AssetsDefinition]:
     """The landing and staging assets of one catalogued dataset."""
     return _landing_asset(dataset, raw_description, land), _staging_asset(dataset, tidy, validate)
@@ -245,6 +279,14 @@ landing_municipality_areas, staging_municipality_areas = _dataset_assets(
     land_municipality_areas,
     tidy_municipality_areas,
     validate_municipality_areas,
+)
+staging_municipality_harmonisation = _staging_asset(
+    MUNICIPALITY_AREAS,
+    tidy_municipality_harmonisation,
+    _suite("validate_municipality_harmonisation"),
+    staged_as="municipality_harmonisation",
+    description="Tidy Parquet of classifications/municipality_harmonisation: every municipality valid in each "
+    "year of the history window mapped to today's municipality (mergers), from the yearly correspondences.",
 )
 landing_population, staging_population = _dataset_assets(
     POPULATION,
@@ -281,12 +323,163 @@ landing_kela_benefit, staging_kela_benefit = _dataset_assets(
     tidy_kela_benefit,
     validate_kela_benefit,
 )
+landing_industry_classification, staging_industry_classification = _dataset_assets(
+    INDUSTRY_CLASSIFICATION,
+    f"Raw classification items of {INDUSTRY_CLASSIFICATION.classification_id} (fi, sv, en).",
+    partial(land_classification_items, dataset=INDUSTRY_CLASSIFICATION),
+    partial(tidy_classification_items, dataset=INDUSTRY_CLASSIFICATION),
+    _suite("validate_industry_classification"),
+)
+landing_business_dynamics, staging_business_dynamics = _dataset_assets(
+    BUSINESS_DYNAMICS,
+    f"Raw PxWeb responses of the {BUSINESS_DYNAMICS.subject} table found by title (table list included).",
+    partial(land_pxweb_table, dataset=BUSINESS_DYNAMICS),
+    tidy_business_dynamics,
+    _suite("validate_business_dynamics"),
+)
+landing_bankruptcies, staging_bankruptcies = _dataset_assets(
+    BANKRUPTCIES,
+    f"Raw PxWeb responses of the {BANKRUPTCIES.subject} table found by title (table list included).",
+    partial(land_pxweb_table, dataset=BANKRUPTCIES),
+    tidy_bankruptcies,
+    _suite("validate_bankruptcies"),
+)
+
+
+def _prh_staging_asset() -> AssetsDefinition:
+    """Stream-parse the landed PRH dump into companies and company_situations Parquet, validated first.
+
+    One asset writes both files (one parse of the dump); the blocking suite sits on companies. Data
+    failing it is kept under `staging/_quarantine/prh/` and the previous good files stay in use.
+    """
+    dataset = PRH_COMPANIES
+    landing_key = AssetKey(["landing", dataset.source, dataset.name])
+    companies_key = AssetKey(["staging", dataset.source, "companies"])
+    situations_key = AssetKey(["staging", dataset.source, "company_situations"])
+    specs = [
+        AssetSpec(
+            companies_key,
+            deps=[landing_key],
+            group_name=dataset.source,
+            kinds={"python", "parquet"},
+            description=f"Tidy Parquet of prh/companies: {dataset.description}",
+        ),
+        AssetSpec(
+            situations_key,
+            deps=[landing_key],
+            group_name=dataset.source,
+            kinds={"python", "parquet"},
+            description="Tidy Parquet of prh/company_situations: one row per bankruptcy, liquidation or "
+            "restructuring situation of a company in the PRH dump.",
+        ),
+    ]
+    check = AssetCheckSpec(CHECK_NAME, asset=companies_key, blocking=True, description="great-expectations suite")
+
+    @multi_asset(name="staging_prh_companies", specs=specs, check_specs=[check])
+    def _staging(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[object]:
+        settings: Settings = pipeline.get()
+        version = latest_version(settings.landing_dir, dataset.source, dataset.name)
+        if version is None:
+            raise Failure(description=f"prh/companies: nothing has landed yet under {settings.landing_dir}")
+        manifest = read_manifest(version)
+        paths = {
+            companies_key: staging_path(settings, dataset.source, "companies"),
+            situations_key: staging_path(settings, dataset.source, "company_situations"),
+        }
+        marker = paths[companies_key].with_name(f"{paths[companies_key].name}.landing_version")
+        common = {
+            "landing_version": version.name,
+            "source_updated": manifest.source_updated or "",
+            "periods": str(manifest.details.get("latest_period") or ""),
+            "is_sample_data": manifest.mode == "sample",
+        }
+        already = marker.exists() and marker.read_text(encoding="utf-8") == version.name
+        if already and all(p.exists() for p in paths.values()):
+            context.log.info(f"prh/companies: landing version {version.name} is already staged; unchanged")
+            note = {"landing_version": version.name, "note": "validated when it was promoted"}
+            for key, path in paths.items():
+                yield MaterializeResult(
+                    asset_key=key,
+                    metadata={
+                        "unchanged": True,
+                        "rows": pq.read_metadata(path).num_rows,
+                        "bytes": path.stat().st_size,
+                        "path": MetadataValue.path(str(path)),
+                        **common,
+                    },
+                    check_results=[AssetCheckResult(check_name=CHECK_NAME, passed=True, metadata=note)]
+                    if key == companies_key
+                    else [],
+                )
+            return
+        scratch = settings.staging_dir / dataset.source / f".scratch-{version.name}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            staged = parse_landed(version, scratch, settings.prh_max_uncompressed_bytes)
+        except TilannekuvaError as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise Failure(description=str(exc)) from exc
+        from quality.suites import validate_prh_companies
+
+        result = validate_prh_companies(pd.read_parquet(staged.companies), pd.read_parquet(staged.situations))
+        check_metadata = {
+            "expectations": len(result.outcomes),
+            "failed": len(result.failures),
+            "landing_version": version.name,
+            "summary": MetadataValue.md(f"```\n{result.summary()}\n```"),
+        }
+        if not result.success:
+            quarantine = settings.staging_dir / "_quarantine" / dataset.source / f"companies-{version.name}"
+            shutil.rmtree(quarantine, ignore_errors=True)
+            quarantine.parent.mkdir(parents=True, exist_ok=True)
+            scratch.rename(quarantine)
+            yield AssetCheckResult(
+                asset_key=companies_key,
+                check_name=CHECK_NAME,
+                passed=False,
+                severity=AssetCheckSeverity.ERROR,
+                metadata=check_metadata,
+            )
+            raise Failure(
+                description=f"{result.summary()}\nNot promoted; quarantined in {quarantine}; the previous files stay."
+            )
+        promote(staged, paths[companies_key], paths[situations_key])
+        shutil.rmtree(scratch, ignore_errors=True)
+        marker.write_text(version.name, encoding="utf-8")
+        rows = {companies_key: staged.companies_rows, situations_key: staged.situation_rows}
+        context.log.info(f"prh: {staged.companies_rows} companies, {staged.situation_rows} situations staged")
+        for key, path in paths.items():
+            yield MaterializeResult(
+                asset_key=key,
+                metadata={
+                    "unchanged": False,
+                    "rows": rows[key],
+                    "bytes": path.stat().st_size,
+                    "path": MetadataValue.path(str(path)),
+                    "uncompressed_bytes": staged.uncompressed_bytes,
+                    **common,
+                },
+                check_results=[AssetCheckResult(check_name=CHECK_NAME, passed=True, metadata=check_metadata)]
+                if key == companies_key
+                else [],
+            )
+
+    return _staging
+
+
+landing_prh_companies = _landing_asset(
+    PRH_COMPANIES, "Raw PRH all_companies ZIP (YTJ open data v3), streamed to disk.", land_all_companies
+)
+staging_prh_companies = _prh_staging_asset()
 
 _DATASET_ASSETS = [
+    landing_prh_companies,
+    staging_prh_companies,
     landing_labour_market,
     staging_labour_market,
     landing_municipality_areas,
     staging_municipality_areas,
+    staging_municipality_harmonisation,
     landing_population,
     staging_population,
     landing_population_key_figures,
@@ -297,6 +490,12 @@ _DATASET_ASSETS = [
     staging_occupation_classification,
     landing_kela_benefit,
     staging_kela_benefit,
+    landing_industry_classification,
+    staging_industry_classification,
+    landing_business_dynamics,
+    staging_business_dynamics,
+    landing_bankruptcies,
+    staging_bankruptcies,
 ]
 
 

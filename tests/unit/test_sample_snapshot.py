@@ -9,7 +9,9 @@ level.
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -261,12 +263,22 @@ def test_classification_maps() -> None:
 def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     """The committed snapshot is exactly what the generator produces."""
     written = gen.generate(tmp_path)
-    assert len(written) == 26
+    # + aly, kony and TOL 2008 (business.py) + the PRH dump (prh.py) + two yearly merger maps (mergers.py)
+    assert len(written) == 26 + 9 + 2 + 2
+    # + the PRH all_companies ZIP and its HTTP validators (prh.py)
     for path in written:
         rel = path.relative_to(tmp_path).as_posix()
         committed = (SNAPSHOT / rel).read_bytes()
         fresh = path.read_bytes()
-        if rel.endswith(".gz"):
+        if rel.endswith(".zip"):
+            # Same: compare member names, timestamps and payloads rather than the deflate stream.
+            fresh_zip, committed_zip = zipfile.ZipFile(io.BytesIO(fresh)), zipfile.ZipFile(io.BytesIO(committed))
+            assert [(i.filename, i.date_time) for i in fresh_zip.infolist()] == [
+                (i.filename, i.date_time) for i in committed_zip.infolist()
+            ], f"{rel}: members differ"
+            for info in fresh_zip.infolist():
+                assert fresh_zip.read(info) == committed_zip.read(info.filename), f"{rel} is stale"
+        elif rel.endswith(".gz"):
             # Compare the payload: compressed bytes could differ under another zlib build.
             assert fresh[:10] == committed[:10], f"{rel}: gzip header differs"
             assert gzip.decompress(fresh) == gzip.decompress(committed), f"{rel} is stale"

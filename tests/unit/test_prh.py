@@ -1,0 +1,573 @@
+"""PRH company register: streaming dump parser, archive safety, conditional landing and /companies paging."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import ijson
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import requests
+from requests.adapters import BaseAdapter
+
+from ingestion.catalogue import PRH_COMPANIES
+from ingestion.errors import SourceError
+from ingestion.http import SourceSession, make_session
+from ingestion.landing import latest_version, read_attempts
+from ingestion.prh import (
+    CompaniesClient,
+    land_all_companies,
+    reduce_company,
+    registered_since,
+    remote_version,
+    stage_dump,
+    stage_landed,
+)
+from ingestion.settings import load_settings
+from ingestion.snapshot import SNAPSHOT_DIR, SnapshotAdapter, load_companies
+from quality.suites import validate_prh_companies
+
+CAP = 8 * 1024**3
+BASE = "https://avoindata.prh.fi/opendata-ytj-api/v3"
+SOLE_TRADER_NAME = "Maija Meikäläinen"
+
+
+def _descriptions(fi: str) -> list[dict[str, str]]:
+    return [{"languageCode": "1", "description": fi}, {"languageCode": "3", "description": fi + " (en)"}]
+
+
+def _office(city: str, code: str) -> list[dict[str, str]]:
+    return [{"city": city, "languageCode": "1", "municipalityCode": code}]
+
+
+def _company(business_id: str, registered: str, **fields: Any) -> dict[str, Any]:
+    """A record in the YTJ v3 shape; fields override the defaults."""
+    record: dict[str, Any] = {
+        "businessId": {"value": business_id, "registrationDate": registered, "source": "3"},
+        "euId": {"value": f"FIFPRO.{business_id}", "source": "1"},
+        "names": [{"name": "Näyte Oy", "type": "1", "registrationDate": registered, "version": 1, "source": "1"}],
+        "mainBusinessLine": {
+            "type": "62010",
+            "descriptions": _descriptions("Ohjelmistojen suunnittelu ja valmistus"),
+            "typeCodeSet": "TOL2008",
+            "registrationDate": registered,
+            "source": "2",
+        },
+        "website": None,
+        "companyForms": [
+            {"type": "16", "descriptions": _descriptions("Osakeyhtiö"), "registrationDate": registered, "version": 1}
+        ],
+        "companySituations": [],
+        "registeredEntries": [
+            {
+                "type": "1",
+                "descriptions": _descriptions("Rekisterissä"),
+                "registrationDate": registered,
+                "endDate": None,
+                "register": "1",
+                "authority": "2",
+            }
+        ],
+        "addresses": [],
+        "tradeRegisterStatus": "1",
+        "status": "2",
+        "registrationDate": registered,
+        "endDate": None,
+        "lastModified": "2026-03-02T10:11:12",
+    }
+    record.update(fields)
+    return record
+
+
+def _records() -> list[dict[str, Any]]:
+    return [
+        # street address in Oulu, postal address in Helsinki: the street address wins
+        _company(
+            "2345678-1",
+            "2015-04-01",
+            addresses=[
+                {"type": 2, "street": "", "postCode": "00100", "postOffices": _office("HELSINKI", "091")},
+                {"type": 1, "street": "Kauppurienkatu 1", "postCode": "90100", "postOffices": _office("OULU", "564")},
+            ],
+        ),
+        # ended through bankruptcy, an old limited company changed into a co-operative
+        _company(
+            "1234567-1",
+            "2009-02-03",
+            endDate="2024-10-31",
+            companyForms=[
+                {"type": "16", "registrationDate": "2009-02-03", "endDate": "2012-01-01"},
+                {"type": "14", "registrationDate": "2012-01-01", "endDate": None},
+            ],
+            companySituations=[
+                {"type": "KONK", "registrationDate": "2024-03-15", "endDate": "2024-10-31", "source": "1"}
+            ],
+            addresses=[
+                {"type": 1, "street": "Testikuja 2", "postCode": "90500", "postOffices": _office("OULU", "564")}
+            ],
+        ),
+        # a recent company with a TOL 2025 code and a municipality code given as a number
+        _company(
+            "3456789-0",
+            "2025-06-10",
+            mainBusinessLine={"type": "62100", "typeCodeSet": "TOL2025", "descriptions": []},
+            addresses=[{"type": 1, "street": "Uusitie 3", "postCode": "90400", "postOffices": _office("KEMPELE", 244)}],
+        ),
+        # a sole trader with only a postal address: the name is personal data and must not be kept
+        _company(
+            "4567890-2",
+            "2019-09-09",
+            names=[{"name": SOLE_TRADER_NAME, "type": "1", "registrationDate": "2019-09-09"}],
+            companyForms=[{"type": "26", "descriptions": _descriptions("Yksityinen elinkeinonharjoittaja")}],
+            mainBusinessLine=None,
+            addresses=[{"type": 2, "street": "PL 7", "postCode": "90101", "postOffices": _office("OULU", "564")}],
+        ),
+    ]
+
+
+def _zip(payload: bytes, name: str = "all_companies.json", extra: dict[str, bytes] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, payload)
+        for other, data in (extra or {}).items():
+            archive.writestr(other, data)
+    return out.getvalue()
+
+
+def _dump(tmp_path: Path, records: list[dict[str, Any]] | None = None) -> Path:
+    path = tmp_path / "all_companies.zip"
+    path.write_bytes(_zip(json.dumps(records or _records(), ensure_ascii=False).encode("utf-8")))
+    return path
+
+
+def _stage(tmp_path: Path, dump: Path, cap: int = CAP) -> tuple[Path, Path]:
+    companies, situations = tmp_path / "staging" / "companies.parquet", tmp_path / "staging" / "situations.parquet"
+    stage_dump(dump, companies, situations, max_uncompressed=cap)
+    return companies, situations
+
+
+def test_parser_keeps_the_facts_and_no_personal_data(tmp_path: Path) -> None:
+    companies_path, situations_path = _stage(tmp_path, _dump(tmp_path))
+    companies = pd.read_parquet(companies_path).set_index("business_id")
+    assert companies.loc["2345678-1", "municipality_code"] == "564", "street address (type 1) wins over postal"
+    assert companies.loc["2345678-1", "main_industry_code"] == "62010"
+    assert companies.loc["2345678-1", "industry_code_set"] == "TOL2008"
+    assert companies.loc["2345678-1", "registration_date"] == date(2015, 4, 1)
+    assert pd.isna(companies.loc["2345678-1", "end_date"])
+    ended = companies.loc["1234567-1"]
+    assert ended["end_date"] == date(2024, 10, 31) and ended["company_form_code"] == "14"
+    assert companies.loc["3456789-0", ["main_industry_code", "industry_code_set"]].tolist() == ["62100", "TOL2025"]
+    assert companies.loc["3456789-0", "municipality_code"] == "244"
+    trader = companies.loc["4567890-2"]
+    assert trader["municipality_code"] == "564", "postal address when there is no street address"
+    assert pd.isna(trader["main_industry_code"]) and trader["company_form_code"] == "26"
+    situations = pd.read_parquet(situations_path)
+    assert situations[["business_id", "situation_type", "situation_code"]].values.tolist() == [
+        ["1234567-1", "bankruptcy", "KONK"]
+    ]
+    assert situations["start_date"].tolist() == [date(2024, 3, 15)]
+    for path in (companies_path, situations_path):
+        table = pq.read_table(path)
+        assert not {"name", "names", "street", "addresses"} & set(table.column_names)
+        assert SOLE_TRADER_NAME.encode("utf-8") not in path.read_bytes()
+        assert "Meikäläinen" not in table.to_pandas().astype(str).to_string()
+        assert "Kauppurienkatu" not in table.to_pandas().astype(str).to_string()
+
+
+def test_parser_writes_in_batches(tmp_path: Path) -> None:
+    """Rows are flushed every batch, so the file holds several row groups, never one big buffer."""
+    from ingestion.prh import parse_dump
+
+    records = [_company(f"{9000000 + i:07d}-{i % 10}", "2020-01-01") for i in range(25)]
+    staged = parse_dump(_dump(tmp_path, records), tmp_path / "out", max_uncompressed=CAP, batch_rows=10)
+    assert staged.companies_rows == 25
+    assert pq.ParquetFile(staged.companies).metadata.num_row_groups == 3
+
+
+@pytest.mark.parametrize(
+    ("member", "expected"),
+    [("../all_companies.json", "leaves its folder"), ("/tmp/all_companies.json", "absolute")],
+)
+def test_unsafe_member_paths_are_refused(tmp_path: Path, member: str, expected: str) -> None:
+    path = tmp_path / "evil.zip"
+    path.write_bytes(_zip(b"[]", name=member))
+    with pytest.raises(SourceError, match=expected) as raised:
+        _stage(tmp_path, path)
+    assert raised.value.source == "prh" and raised.value.field == f"ZIP member {member}"
+
+
+def test_missing_or_extra_members_are_refused(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.zip"
+    extra.write_bytes(_zip(b"[]", extra={"readme.txt": b"hi"}))
+    with pytest.raises(SourceError, match="expected exactly one JSON member") as raised:
+        _stage(tmp_path, extra)
+    assert raised.value.value == ["all_companies.json", "readme.txt"]
+    missing = tmp_path / "missing.zip"
+    missing.write_bytes(_zip(b"[]", name="all_companies.csv"))
+    with pytest.raises(SourceError, match="expected exactly one JSON member"):
+        _stage(tmp_path, missing)
+
+
+def _previous_staged(tmp_path: Path) -> tuple[Path, Path, bytes]:
+    companies, situations = _stage(tmp_path, _dump(tmp_path))
+    return companies, situations, companies.read_bytes()
+
+
+def test_truncated_zip_fails_and_keeps_the_staged_files(tmp_path: Path) -> None:
+    companies, situations, before = _previous_staged(tmp_path)
+    good = _zip(json.dumps(_records()).encode("utf-8"))
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(good[: len(good) // 2])
+    with pytest.raises(SourceError, match="damaged or truncated ZIP"):
+        stage_dump(cut, companies, situations, max_uncompressed=CAP)
+    assert companies.read_bytes() == before and situations.exists()
+    assert not list(companies.parent.glob(".prh-*")), "scratch files are cleaned up"
+
+
+def test_truncated_json_fails_and_keeps_the_staged_files(tmp_path: Path) -> None:
+    companies, situations, before = _previous_staged(tmp_path)
+    payload = json.dumps(_records()).encode("utf-8")
+    cut = tmp_path / "cut_json.zip"
+    cut.write_bytes(_zip(payload[: len(payload) - 40]))
+    with pytest.raises(SourceError, match="invalid JSON") as raised:
+        stage_dump(cut, companies, situations, max_uncompressed=CAP)
+    assert raised.value.field == "ZIP member all_companies.json"
+    assert companies.read_bytes() == before
+
+
+def test_decompressed_size_is_capped(tmp_path: Path) -> None:
+    dump = _dump(tmp_path)
+    size = zipfile.ZipFile(dump).infolist()[0].file_size
+    with pytest.raises(SourceError, match=f"unpacks beyond the cap of {size - 1} bytes"):
+        _stage(tmp_path, dump, cap=size - 1)
+    assert len(pd.read_parquet(_stage(tmp_path, dump, cap=size)[0])) == 4
+
+
+def test_unknown_situation_and_bad_codes_name_the_value() -> None:
+    record = _company("2345678-1", "2015-04-01", companySituations=[{"type": "XYZ", "registrationDate": "2020-01-01"}])
+    with pytest.raises(SourceError, match=r"companySituations.type of 2345678-1 = 'XYZ': unknown situation type"):
+        reduce_company(record)
+    with pytest.raises(SourceError, match=r"businessId.value = '123': not a business id"):
+        reduce_company(_company("123", "2015-04-01"))
+    bad_line = {"type": "6201", "typeCodeSet": "TOL2008"}
+    with pytest.raises(SourceError, match=r"mainBusinessLine.type of 2345678-1 = '6201'"):
+        reduce_company(_company("2345678-1", "2015-04-01", mainBusinessLine=bad_line))
+
+
+# --- paging ------------------------------------------------------------------------------------
+
+
+class PagingServer(BaseAdapter):
+    """`/companies` in the recorded shape over `companies`; a page past the end answers page 1.
+
+    `claimed_total` lets a test make the server over-report its total, the way the trap bites.
+    """
+
+    def __init__(self, companies: list[dict[str, Any]], claimed_total: int | None = None) -> None:
+        super().__init__()
+        self.companies = companies
+        self.claimed_total = claimed_total
+        self.pages: list[int] = []
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        query = parse_qs(urlsplit(request.url or "").query)
+        page = int(query["page"][0])
+        self.pages.append(page)
+        if (page - 1) * 100 >= len(self.companies):
+            page = 1
+        doc = {
+            "totalResults": self.claimed_total or len(self.companies),
+            "companies": self.companies[(page - 1) * 100 : page * 100],
+        }
+        response = requests.Response()
+        response.status_code = 200
+        response.raw = io.BytesIO(json.dumps(doc).encode("utf-8"))
+        response.url = request.url or ""
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _session(adapter: BaseAdapter) -> SourceSession:
+    session = SourceSession(retries=0)
+    session.mount(BASE, adapter)
+    return session
+
+
+def _listing(count: int) -> list[dict[str, Any]]:
+    return [{"businessId": {"value": f"{3000000 + i:07d}-1"}, "registrationDate": "2026-11-02"} for i in range(count)]
+
+
+def test_paging_stops_on_the_total() -> None:
+    server = PagingServer(_listing(250))
+    found = list(CompaniesClient(_session(server), BASE).search(registrationDateStart="2026-11-01"))
+    assert len(found) == 250 and server.pages == [1, 2, 3]
+    exact = PagingServer(_listing(200))
+    assert len(list(CompaniesClient(_session(exact), BASE).search())) == 200 and exact.pages == [1, 2]
+
+
+def test_a_page_past_the_end_returning_page_one_fails_loudly() -> None:
+    server = PagingServer(_listing(250), claimed_total=420)
+    with pytest.raises(SourceError, match=r"/companies page = 4: repeats page 1"):
+        list(CompaniesClient(_session(server), BASE).search())
+    assert server.pages == [1, 2, 3, 4]
+
+
+def test_companies_client_throttles_to_the_shared_limit() -> None:
+    session = _session(PagingServer(_listing(1)))
+    CompaniesClient(session, BASE)
+    assert BASE in session._limiters
+
+
+def test_snapshot_pages_like_the_api(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    session = make_session(settings)
+    start = date(2026, 6, 1)
+    found = registered_since(session, settings.prh_base_url, start)
+    expected = [
+        r for r in load_companies(SNAPSHOT_DIR / "prh" / "all_companies.zip") if r["registrationDate"] >= "2026-06-01"
+    ]
+    assert len(found) == len(expected) > 100, "several pages"
+    assert [c["businessId"]["value"] for c in found] == [r["businessId"]["value"] for r in expected]
+    past_end = session.get(
+        f"{settings.prh_base_url}/companies", params={"page": 999, "registrationDateStart": "2026-06-01"}
+    )
+    assert past_end.json()["companies"][0] == expected[0], "a page past the end answers the first page"
+
+
+# --- landing -----------------------------------------------------------------------------------
+
+
+def test_landing_is_conditional_and_unchanged_downloads_nothing(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    session = make_session(settings)
+    adapter = session.get_adapter(settings.prh_base_url)
+    assert isinstance(adapter, SnapshotAdapter)
+    first = land_all_companies(settings, session)
+    assert not first.unchanged and (first.path / "all_companies.zip").is_file()
+    assert first.manifest.source_updated == "2026-11-27T03:15:00Z"
+    assert first.manifest.details["etag"].startswith('"') and first.manifest.responses[0].http_status == 200
+    again = make_session(settings)
+    statuses: list[int] = []
+    snapshot = again.get_adapter(settings.prh_base_url)
+    send = snapshot.send
+
+    def recording_send(request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        response = send(request, **kwargs)
+        statuses.append(response.status_code)
+        return response
+
+    snapshot.send = recording_send  # type: ignore[method-assign]
+    second = land_all_companies(settings, again)
+    assert statuses == [304], "the conditional request was answered 304 and nothing was downloaded"
+    assert second.unchanged and second.path == first.path
+    assert [p.name for p in (tmp_path / "landing" / "prh" / "companies").iterdir() if p.is_dir()] == [first.path.name]
+    assert [a["status"] for a in read_attempts(settings.landing_dir, "prh", "companies")] == ["ok", "unchanged"]
+    staged = stage_landed(first.path, tmp_path / "s" / "companies.parquet", tmp_path / "s" / "situations.parquet", CAP)
+    companies = pd.read_parquet(staged.companies)
+    situations = pd.read_parquet(staged.situations)
+    assert staged.companies_rows == len(companies) > 10_000 and companies["is_sample_data"].all()
+    assert validate_prh_companies(companies, situations).success
+    assert {"bankruptcy", "liquidation", "restructuring"} <= set(situations["situation_type"])
+
+
+def test_snapshot_answers_a_conditional_request_with_304(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    session = make_session(settings)
+    url = f"{settings.prh_base_url}/all_companies"
+    first = session.get(url)
+    assert first.status_code == 200 and first.content[:2] == b"PK"
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert session.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert session.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    assert session.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_a_changed_dump_lands_beside_the_old_one(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    first = land_all_companies(settings, make_session(settings))
+    manifest = json.loads((first.path / "manifest.json").read_text(encoding="utf-8"))
+    manifest["details"]["etag"] = '"older"'
+    manifest["details"]["sha256"] = "0" * 64
+    manifest["details"]["last_modified"] = None
+    (first.path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    second = land_all_companies(settings, make_session(settings))
+    assert not second.unchanged and second.path != first.path and first.path.is_dir()
+    assert latest_version(settings.landing_dir, PRH_COMPANIES.source, PRH_COMPANIES.name) == second.path
+
+
+def test_an_oversized_download_fails_and_lands_nothing(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    session = make_session(settings)
+    session.max_response_bytes = 1000
+    with pytest.raises(SourceError, match="larger than the cap of 1000 bytes"):
+        land_all_companies(settings, session)
+    assert latest_version(settings.landing_dir, "prh", "companies") is None
+    failed = [p for p in (tmp_path / "landing" / "prh" / "companies").iterdir() if p.suffix == ".failed"]
+    assert len(failed) == 1
+
+
+def test_suite_catches_bad_staged_facts(tmp_path: Path) -> None:
+    companies_path, situations_path = _stage(tmp_path, _dump(tmp_path))
+    companies, situations = pd.read_parquet(companies_path), pd.read_parquet(situations_path)
+    assert validate_prh_companies(companies, situations, today=pd.Timestamp("2026-11-28")).success
+    companies.loc[0, "end_date"] = date(2001, 1, 1)
+    companies.loc[1, "municipality_code"] = "5640"
+    situations.loc[0, "business_id"] = "7654321-0"
+    result = validate_prh_companies(companies, situations, today=pd.Timestamp("2026-11-28"))
+    failed = {f.description for f in result.failures}
+    assert failed == {"end not before registration", "municipality codes of 3 digits", "company known"}
+    early = validate_prh_companies(companies, situations, today=pd.Timestamp("2020-01-01"))
+    assert "registration not in future" in {f.description for f in early.failures}
+
+
+def test_release_poll_reads_the_dump_version_without_downloading(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, mode="sample", sources=("prh",))
+    assert settings.prh_base_url == BASE and settings.sources == ("prh",)
+    session = make_session(settings)
+    head = session.head(f"{settings.prh_base_url}/all_companies")
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["Content-Length"]) > 1_000_000
+    assert remote_version(session, settings.prh_base_url) == "2026-11-27T03:15:00Z"
+
+
+def test_sample_dump_covers_every_municipality_by_population() -> None:
+    from ingestion.sample_snapshot.generate import read_anchors, read_classification
+
+    dump = SNAPSHOT_DIR / "prh" / "all_companies.zip"
+    assert dump.stat().st_size <= 2 * 1024 * 1024, "the bundled sample dump stays small"
+    records = load_companies(dump)
+    facts = pd.DataFrame([reduce_company(r)[0] for r in records])
+    municipalities = {m.code for m in read_classification()}
+    assert set(facts["municipality_code"].dropna()) == municipalities
+    per_municipality = facts["municipality_code"].value_counts()
+    anchors = read_anchors()
+    assert per_municipality["564"] > 20 * per_municipality["005"], "Oulu has far more companies than Alajärvi"
+    assert per_municipality.idxmax() == max(anchors, key=lambda c: anchors[c].labour_force)
+    registered = pd.to_datetime(facts["registration_date"])
+    yearly = registered[registered.dt.year.between(2019, 2025)].dt.year.value_counts()
+    assert yearly.min() > 400, "registrations every year"
+    assert facts["business_id"].str.startswith("9").all(), "fake ids only"
+
+
+def _materialization(result: Any, key: list[str]) -> dict[str, Any]:
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.path == key]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dagster import materialize
+
+    from orchestration.assets.sources import landing_prh_companies, staging_prh_companies
+    from orchestration.resources import PipelineSettings
+
+    monkeypatch.setenv("TILANNEKUVA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TILANNEKUVA_MODE", "sample")
+    resources = {"pipeline": PipelineSettings()}
+    assets = [landing_prh_companies, staging_prh_companies]
+    first = materialize(assets, resources=resources)
+    assert first.success
+    staged = _materialization(first, ["staging", "prh", "companies"])
+    assert staged["unchanged"] is False and staged["rows"] > 10_000
+    assert _materialization(first, ["staging", "prh", "company_situations"])["rows"] > 100
+    [check] = [c for c in first.get_asset_check_evaluations() if c.check_name == "great_expectations_suite"]
+    assert check.passed and check.asset_key.path == ["staging", "prh", "companies"]
+    companies = tmp_path / "staging" / "prh" / "companies.parquet"
+    before = (companies.read_bytes(), companies.stat().st_mtime_ns)
+
+    second = materialize(assets, resources=resources)
+    assert _materialization(second, ["landing", "prh", "companies"])["status"] == "unchanged"
+    assert _materialization(second, ["staging", "prh", "companies"])["unchanged"] is True
+    assert (companies.read_bytes(), companies.stat().st_mtime_ns) == before
+
+    # a newer landed dump that parses but fails the suite: an end date before the registration
+    good = latest_version(tmp_path / "landing", "prh", "companies")
+    assert good is not None
+    bad = good.with_name("29991231T000000000000Z")
+    bad.mkdir()
+    (bad / "manifest.json").write_bytes((good / "manifest.json").read_bytes())
+    records = _records()
+    records[0]["endDate"] = "2001-01-01"
+    (bad / "all_companies.zip").write_bytes(_zip(json.dumps(records).encode("utf-8")))
+    third = materialize([staging_prh_companies], resources=resources, raise_on_error=False)
+    assert not third.success
+    [failed] = third.get_asset_check_evaluations()
+    assert not failed.passed
+    assert (companies.read_bytes(), companies.stat().st_mtime_ns) == before, "the previous good file stays"
+    quarantined = tmp_path / "staging" / "_quarantine" / "prh" / f"companies-{bad.name}"
+    assert (quarantined / "companies.parquet").is_file()
+
+
+def test_streaming_cap_stops_reading_even_when_the_declared_size_lies() -> None:
+    from ingestion.prh import _CappedReader
+
+    reader = _CappedReader(io.BytesIO(b"[" + b'{"a": 1},' * 10_000 + b"{}]"), cap=50_000, member="m.json")
+    with pytest.raises(SourceError, match=r"ZIP member m.json = '> 50000 bytes': decompressed size exceeds the cap"):
+        for _ in ijson.items(reader, "item"):
+            pass
+    assert reader.read_bytes <= 50_000 + 64 * 1024, "stopped within one read of the cap"
+
+
+def test_a_dump_that_is_not_an_array_of_companies_fails(tmp_path: Path) -> None:
+    path = tmp_path / "object.zip"
+    path.write_bytes(_zip(b'{"companies": []}'))
+    with pytest.raises(SourceError, match="the company array is empty"):
+        _stage(tmp_path, path)
+
+
+def _many(count: int) -> list[dict[str, Any]]:
+    from ingestion.sample_snapshot.prh import business_ids
+
+    records = []
+    for number, business_id in enumerate(business_ids(count)):
+        situations = [{"type": "SELTILA", "registrationDate": "2024-02-02"}] if number % 7 == 0 else []
+        records.append(
+            _company(business_id, f"20{10 + number % 15}-01-0{1 + number % 9}", companySituations=situations)
+        )
+    return records
+
+
+def _frames(staged: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    companies = pd.read_parquet(staged.companies).drop(columns="loaded_at")
+    return companies, pd.read_parquet(staged.situations).drop(columns="loaded_at")
+
+
+def test_two_halves_give_the_same_result_as_one_pass(tmp_path: Path) -> None:
+    from ingestion.prh import _parse_in_two, find_split, parse_dump
+
+    dump = _dump(tmp_path, _many(3000))
+    end, start = find_split(dump, CAP) or (0, 0)
+    payload = zipfile.ZipFile(dump).read("all_companies.json")
+    assert payload[end - 1 : end] == b"}" and payload[start : start + 14] == b'{"businessId":'
+    one = parse_dump(dump, tmp_path / "one", max_uncompressed=CAP, workers=1, batch_rows=500)
+    constants = {"source_updated_at": None, "loaded_at": None, "is_sample_data": False}
+    assert _parse_in_two(dump, tmp_path / "halves", CAP, constants, 500) == (3000, 429), "the split held"
+    two = parse_dump(dump, tmp_path / "two", max_uncompressed=CAP, workers=2, batch_rows=500)
+    assert (two.companies_rows, two.situation_rows) == (one.companies_rows, one.situation_rows) == (3000, 429)
+    for left, right in zip(_frames(one), _frames(two), strict=True):
+        pd.testing.assert_frame_equal(left, right)
+    assert not list((tmp_path / "two").glob(".part-*")), "the halves are merged and removed"
+
+
+def test_a_false_boundary_falls_back_to_one_pass(tmp_path: Path) -> None:
+    """A nested object that looks like a company start: the first half is not valid JSON, so one pass runs."""
+    from ingestion.prh import _parse_in_two, find_split, parse_dump
+
+    records = [{"extra": [{"a": 1}, {"businessId": "no"}], **record} for record in _many(400)]
+    dump = _dump(tmp_path, records)
+    assert find_split(dump, CAP) is not None, "a candidate boundary is found (inside a company)"
+    constants = {"source_updated_at": None, "loaded_at": None, "is_sample_data": False}
+    assert _parse_in_two(dump, tmp_path / "halves", CAP, constants, 500) is None, "the split is refused"
+    staged = parse_dump(dump, tmp_path / "out", max_uncompressed=CAP, workers=2)
+    assert staged.companies_rows == 400
+    assert pd.read_parquet(staged.companies)["business_id"].tolist() == [r["businessId"]["value"] for r in records]
