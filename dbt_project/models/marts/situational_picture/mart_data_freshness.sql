@@ -66,6 +66,7 @@ select
     cast(latest_period_start as date) as latest_period_start,
     cast(period_type as varchar) as period_type,
     cast(expected_next_release as date) as expected_next_release,
+    cast(cast(expected_next_release as date) + to_days(grace_days) as date) as overdue_after,
     cast(date_diff('day', source_updated, cast(current_timestamp as timestamp)) as integer) as age_days,
     cast(date_diff('day', fetched_at, cast(current_timestamp as timestamp)) as integer) as days_since_fetch,
     cast(
