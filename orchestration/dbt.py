@@ -2,8 +2,16 @@
 
 The manifest is prepared once (a `dbt parse` when it is missing or older than the project files)
 and cached in `dbt_project/target`, so loading the definitions does not re-parse dbt every time.
+
+A refresh in which nothing changed skips the build: the inputs of a build (every staged Parquet
+file, the freshness facts of the dataset status, the dbt project, the settings dbt and publish read)
+are digested, and when they equal those of the last publish, the dbt asset yields no
+materialization. Its outputs are optional (dagster-dbt marks them skippable), so Dagster skips
+publish and everything downstream: the build warehouse, serving file and exports stay as they were.
 """
 
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -11,10 +19,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingestion.settings import settings_env
+from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE
+from ingestion.settings import Settings, settings_env
 from orchestration.resources import PipelineSettings
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -26,15 +37,24 @@ _VENV_DBT = Path(sys.executable).with_name("dbt")
 DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else (shutil.which("dbt") or "dbt")
 
 
+# Unit tests check SQL logic against fixed inputs, so they belong in CI (tests/integration/
+# test_dbt_unit_tests.py runs them), not in every nightly build; data tests stay in the nightly.
+NIGHTLY_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
+
+
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
 
 
-def _project_files_newest_mtime() -> float:
+def _project_files() -> list[Path]:
     files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in ("models", "macros", "tests", "seeds"):
-        files.extend(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
-    return max(p.stat().st_mtime for p in files if p.exists())
+        files.extend(sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()))
+    return [p for p in files if p.exists()]
+
+
+def _project_files_newest_mtime() -> float:
+    return max(p.stat().st_mtime for p in _project_files())
 
 
 def ensure_manifest() -> Path:
@@ -60,6 +80,95 @@ class TilannekuvaTranslator(DagsterDbtTranslator):
         return f"dbt_{fqn[1]}" if len(fqn) > 2 else "dbt"
 
 
+PUBLISHED_INPUTS_FILE = "published_inputs.json"
+REBUILD_TRIGGER = ("tilannekuva/trigger", "rebuild")
+SKIPPING_JOB = "nightly_refresh"  # orchestration.definitions: schedule, release sensor and CLI run it
+KEPT_TAG = "tilannekuva/warehouse"
+KEPT_MESSAGE = "nothing changed, warehouse kept"
+# The freshness facts a build publishes; the time and outcome of the last attempt are left out, so
+# that an attempt answering "unchanged" does not count as a change (a failed one does: is_stale).
+STATUS_INPUT_COLUMNS = (
+    "source",
+    "dataset",
+    "source_table",
+    "landing_version",
+    "source_updated",
+    "fetched_at",
+    "is_stale",
+    "latest_period",
+    "is_sample_data",
+)
+# Settings that change what dbt or publish produce (the data dir, area, alerts and retention do not).
+SETTINGS_INPUTS = ("TILANNEKUVA_MODE", "TILANNEKUVA_SOURCES", "TILANNEKUVA_POSTGRES_URL")
+
+
+def _digest(*chunks: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_inputs(settings: Settings) -> dict[str, str]:
+    """Digest of everything a build and publish are made from; equal digests mean an identical build."""
+    status_path = settings.staging_dir / STATUS_SOURCE / f"{STATUS_DATASET}.parquet"
+    inputs: dict[str, str] = {}
+    for path in sorted(settings.staging_dir.rglob("*.parquet")):
+        relative = path.relative_to(settings.staging_dir)
+        if relative.parts[0] != "_quarantine" and path != status_path:
+            inputs[f"staging/{relative.as_posix()}"] = _digest(path.read_bytes())
+    if status_path.exists():
+        status = pq.read_table(status_path, columns=list(STATUS_INPUT_COLUMNS)).to_pandas()
+        inputs["dataset_status"] = _digest(status.to_json(orient="records", date_format="iso").encode())
+    inputs["dbt_project"] = _digest(*(p.read_bytes() for p in _project_files()))
+    env = settings_env(settings)
+    inputs["settings"] = _digest(json.dumps({k: env[k] for k in SETTINGS_INPUTS}, sort_keys=True).encode())
+    return inputs
+
+
+def published_inputs_path(settings: Settings) -> Path:
+    return settings.build_dir / PUBLISHED_INPUTS_FILE
+
+
+def record_published_inputs(settings: Settings, inputs: dict[str, str]) -> None:
+    """Remember what the serving file now published was built from (written after a good publish)."""
+    path = published_inputs_path(settings)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _overdue_flag_is_current(serving_path: Path) -> bool:
+    """Whether every `is_overdue` the serving file holds is still true today (it flips by date alone)."""
+    try:
+        with duckdb.connect(str(serving_path), read_only=True) as con:
+            flipped = con.execute(
+                "SELECT count(*) FROM mart_data_freshness "
+                "WHERE coalesce(current_date > overdue_after, false) <> is_overdue"
+            ).fetchone()
+    except duckdb.Error:
+        return False
+    return flipped is not None and flipped[0] == 0
+
+
+def rebuild_reason(settings: Settings) -> str | None:
+    """Why this run must build and publish, or None when nothing changed since the last publish."""
+    recorded = published_inputs_path(settings)
+    if not settings.serving_path.exists() or not recorded.exists():
+        return "no earlier publish to keep"
+    try:
+        before = json.loads(recorded.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"{recorded.name} is unreadable"
+    now = build_inputs(settings)
+    changed = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
+    if changed:
+        return f"changed since the last publish: {', '.join(changed)}"
+    if not _overdue_flag_is_current(settings.serving_path):
+        return "a dataset's overdue flag in mart_data_freshness changes today"
+    return None
+
+
 @dbt_assets(
     manifest=ensure_manifest(),
     project=DBT_PROJECT,
@@ -67,8 +176,21 @@ class TilannekuvaTranslator(DagsterDbtTranslator):
     pool="warehouse",
 )
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings) -> Iterator[Any]:
-    """`dbt build` (models, data tests and unit tests) into the private build warehouse."""
+    """`dbt build` (models and data tests) into the private build warehouse, unless nothing changed.
+
+    In the nightly job, when nothing changed, no output is yielded, so Dagster skips publish and
+    what follows it; a rebuild (`tilannekuva rebuild`) and a materialization asked for in the UI
+    always build.
+    """
     settings = pipeline.get()
     settings.build_dir.mkdir(parents=True, exist_ok=True)
+    rebuild = context.run.tags.get(REBUILD_TRIGGER[0]) == REBUILD_TRIGGER[1]
+    if context.run.job_name == SKIPPING_JOB and not rebuild:
+        reason = rebuild_reason(settings)
+        if reason is None:
+            context.log.info(f"{KEPT_MESSAGE}: every input equals that of the last publish; dbt build skipped")
+            context.instance.add_run_tags(context.run_id, {KEPT_TAG: "kept"})
+            return
+        context.log.info(f"building: {reason}")
     os.environ.update(settings_env(settings))
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build", *NIGHTLY_BUILD_ARGS], context=context).stream()

@@ -139,6 +139,9 @@ class RunSummary:
         return "\n".join(lines)
 
 
+DBT_STEP = "dbt_models"  # the step of the dbt asset (orchestration.dbt.dbt_models)
+
+
 def summarise(result: ExecuteInProcessResult) -> RunSummary:
     """Per source asset and publish one row; dbt models and tests collapsed into one row."""
     checks: dict[str, list[bool]] = {}
@@ -173,13 +176,14 @@ def summarise(result: ExecuteInProcessResult) -> RunSummary:
         else:
             dbt_models += 1
     problems: list[SummaryRow] = []
-    failed_steps = set()
+    failed_steps = {e.step_key or "?" for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE}
+    # With no failure, a skipped step means the dbt asset kept the warehouse: nothing changed.
+    skip_reason = "an upstream step failed" if failed_steps else "nothing changed, serving file kept"
     for event in result.all_events:
         if event.event_type == DagsterEventType.STEP_FAILURE:
-            failed_steps.add(event.step_key or "?")
             problems.append(SummaryRow(event.step_key or "?", "FAILED", "see the message below"))
         elif event.event_type == DagsterEventType.STEP_SKIPPED:
-            problems.append(SummaryRow(event.step_key or "?", "skipped", "an upstream step failed"))
+            problems.append(SummaryRow(event.step_key or "?", "skipped", skip_reason))
     dbt: list[SummaryRow] = []
     source_keys = {r.what for r in sources}
     dbt_checks = [p for key, values in checks.items() if key not in source_keys for p in values]
@@ -188,4 +192,8 @@ def summarise(result: ExecuteInProcessResult) -> RunSummary:
         detail = f"{dbt_models} models, {sum(dbt_checks)} tests passed" + (f", {failed} FAILED" if failed else "")
         broken = failed or any("dbt" in step for step in failed_steps)
         dbt.append(SummaryRow("dbt", "FAILED" if broken else "ok", detail))
+    elif not failed_steps and any(
+        e.event_type == DagsterEventType.STEP_SUCCESS and e.step_key == DBT_STEP for e in result.all_events
+    ):
+        dbt.append(SummaryRow("dbt", "kept", "nothing changed, warehouse kept (no build)"))
     return RunSummary(sources + dbt + serving + problems)

@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from dagster_dbt import DbtCliResource
 
 from ingestion.settings import settings_env
-from orchestration.dbt import DBT_PROJECT, dbt_models
+from orchestration.dbt import DBT_PROJECT, build_inputs, dbt_models, record_published_inputs
 from orchestration.publish import publish_serving
 from orchestration.resources import PipelineSettings
 
@@ -35,12 +35,18 @@ def generate_dbt_docs(dbt: DbtCliResource, target: Path) -> Path:
     ),
 )
 def publish(context: AssetExecutionContext, pipeline: PipelineSettings, dbt: DbtCliResource) -> MaterializeResult:
-    """Runs only when every upstream asset and blocking check succeeded in this run."""
+    """Runs only when every upstream asset and blocking check succeeded in this run.
+
+    Skipped by Dagster when the dbt asset kept the warehouse (nothing changed); after a good publish
+    it records what the build was made from, which the next run compares against.
+    """
     settings = pipeline.get()
     os.environ.update(settings_env(settings))
+    inputs = build_inputs(settings)
     with tempfile.TemporaryDirectory(prefix="tilannekuva-docs-") as tmp:
         docs_build = generate_dbt_docs(dbt, Path(tmp))
         published = publish_serving(settings, docs_build=docs_build)
+    record_published_inputs(settings, inputs)
     context.log.info(f"published {len(published.tables)} tables to {published.serving_path}")
     metadata = {
         "serving_path": MetadataValue.path(str(published.serving_path)),
