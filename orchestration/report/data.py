@@ -1,0 +1,733 @@
+"""Everything the monthly report shows, loaded from the serving warehouse into plain typed records.
+
+One query per section, parameters bound. Each figure keeps a `Ref` naming the mart row and column it
+came from, so the HTML can carry it (`data-ref`) and a test can check every shown number against the
+mart independently. No computation of figures happens here: the marts own them (dbt); Python only
+selects rows and, for the benefit cost tile, sums euros over the two benefits (euros add up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ingestion.errors import SettingsError
+
+HEADLINE_INDICATORS = (
+    "unemployed",
+    "unemployment_rate",
+    "open_vacancies",
+    "vacancies_per_unemployed",
+    "long_term_unemployed",
+    "unemployed_under_25",
+)
+GROUP_INDICATORS = (
+    "unemployed_under_25",
+    "unemployed_over_50",
+    "long_term_unemployed",
+    "long_term_unemployed_share",
+    "unemployed_foreign_nationals",
+)
+VACANCY_INDICATORS = ("open_vacancies", "new_vacancies", "vacancies_per_unemployed")
+TREND_YEARS = 6
+TOP_OCCUPATIONS = 8
+BUSINESS_PERIODS = 8
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Where a figure comes from: table, the key of its row, the column, and `sum` when summed over rows."""
+
+    table: str
+    key: tuple[tuple[str, Any], ...]
+    column: str
+    agg: str | None = None
+
+    def to_json(self) -> str:
+        """Compact JSON for the `data-ref` attribute (dates as ISO strings)."""
+        key = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.key}
+        doc: dict[str, Any] = {"t": self.table, "k": key, "c": self.column}
+        if self.agg:
+            doc["agg"] = self.agg
+        return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number as shown, with its provenance; `value` None means missing or suppressed."""
+
+    value: float | None
+    ref: Ref | None
+    is_lower_bound: bool = False
+
+
+def _fig(value: Any, table: str, key: dict[str, Any], column: str, lower: bool = False) -> Figure:
+    return Figure(None if value is None else float(value), Ref(table, tuple(key.items()), column), bool(lower))
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """An indicator of mart_situational_picture for the area and month, with change and benchmarks."""
+
+    code: str
+    name: dict[str, str]
+    unit: str
+    direction: str
+    value: Figure
+    value_year_ago: Figure
+    change_12m: Figure
+    change_12m_pct: Figure
+    region_value: Figure
+    country_value: Figure
+    country_change_12m_pct: Figure
+    rank_value: Figure
+    ranked_count: Figure
+
+
+@dataclass(frozen=True)
+class BenefitCost:
+    """Municipally co-financed unemployment benefit paid in the area (Kela), summed over the benefits."""
+
+    month: dt.date
+    euros_paid: Figure
+    euros_paid_year_ago: Figure
+    is_provisional: bool
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One line of the unemployment-rate chart."""
+
+    label: str
+    role: str  # area, region, country, peer
+    months: list[dt.date]
+    values: list[float | None]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """The same month in each year of the trend table: area, region and country."""
+
+    month: dt.date
+    area: Figure
+    region: Figure
+    country: Figure
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    """The area's position among its peers on a headline indicator (mart_peer_comparison)."""
+
+    indicator_code: str
+    name: dict[str, str]
+    unit: str
+    compared_measure: str
+    area_value: Figure
+    peer_median: Figure
+    peer_min: Figure
+    peer_max: Figure
+    rank_in_group: Figure
+    group_size: Figure
+
+
+@dataclass(frozen=True)
+class OccupationRow:
+    """An occupation in shortage or surplus in the area (mart_occupation_mismatch)."""
+
+    code: str
+    name: dict[str, str]
+    rank: Figure
+    unemployed: Figure
+    open_vacancies: Figure
+    ratio_12m: Figure
+    uses_lower_bounds: bool
+
+
+@dataclass(frozen=True)
+class BusinessRow:
+    """One period of mart_business_dynamics for the area, all industries."""
+
+    source: str
+    grain: str
+    period_start: dt.date
+    openings: Figure
+    closures: Figure
+    net_change: Figure
+    bankruptcies: Figure
+    stock: Figure
+    restructurings: Figure
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """A KPI target's latest state (mart_kpi_progress, is_latest_actual)."""
+
+    indicator_code: str
+    name: dict[str, str]
+    value_basis: str
+    baseline_month: dt.date
+    baseline_value: Figure
+    target_month: dt.date
+    target_value: Figure
+    expected_value: Figure
+    actual_value: Figure
+    status: str
+    owner: str | None
+    is_example: bool
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An alert of the month (mart_alerts)."""
+
+    severity: str
+    alert_type: str
+    is_favourable: bool | None
+    explanation: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MunicipalityRow:
+    """A member municipality's figures in the month."""
+
+    code: str
+    name: dict[str, str]
+    unemployed: Figure
+    unemployment_rate: Figure
+    change_12m_pct: Figure
+    open_vacancies: Figure
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """A dataset's provenance (mart_data_freshness)."""
+
+    dataset: str
+    source_table: str
+    source_updated_at: dt.datetime | None
+    latest_period: str | None
+    expected_next_release: dt.date | None
+    is_stale: bool
+    is_overdue: bool
+
+
+@dataclass(frozen=True)
+class Caveats:
+    """What the reader must know to read the figures right."""
+
+    suppressed_cells: Figure
+    lower_bound_indicators: list[str]
+    country_unknown_area_pct: Figure
+
+
+@dataclass
+class ReportData:
+    """All sections of one area's monthly report."""
+
+    area_code: str
+    area_name: dict[str, str]
+    region_name: dict[str, str]
+    month: dt.date
+    is_sample: bool
+    published_at: dt.datetime | None
+    indicators: dict[str, IndicatorFigures]
+    benefit_cost: BenefitCost | None
+    trend: list[TrendSeries]
+    trend_table: list[TrendRow]
+    peer_codes: list[str]
+    peer_comparison: list[PeerRow]
+    shortages: list[OccupationRow]
+    surpluses: list[OccupationRow]
+    business: list[BusinessRow] | None
+    kpis: list[KpiRow]
+    alerts: list[AlertRow]
+    municipalities: list[MunicipalityRow]
+    sources: list[SourceRow]
+    caveats: Caveats
+    vacancy_series: list[tuple[dt.date, float | None]] = field(default_factory=list)
+
+
+def _names(row: dict[str, Any], prefix: str = "name") -> dict[str, str]:
+    return {lang: row[f"{prefix}_{lang}"] for lang in ("fi", "sv", "en")}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
+    )
+
+
+def available_months(con: duckdb.DuckDBPyConnection, area: str) -> list[dt.date]:
+    """Months the situational picture has for the area, latest last."""
+    rows = con.execute(
+        "SELECT DISTINCT month FROM mart_situational_picture WHERE area_code = ? ORDER BY month", [area]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def resolve_area_month(con: duckdb.DuckDBPyConnection, area: str, month: str | None) -> dt.date:
+    """The report month for `area` (latest if None); a one-sentence SettingsError when either is unknown."""
+    known = _rows(con, "SELECT area_code FROM dim_area WHERE area_level = 'employment_area'", [])
+    codes = sorted(r["area_code"] for r in known)
+    if area not in codes:
+        raise SettingsError(
+            f"Unknown employment area {area!r}: the serving file has {codes[0]}–{codes[-1]} ({len(codes)} areas)."
+        )
+    months = available_months(con, area)
+    if not months:
+        raise SettingsError(f"The serving file has no figures for {area}; run `tilannekuva refresh` first.")
+    if month is None:
+        return months[-1]
+    try:
+        wanted = dt.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise SettingsError(f"Month {month!r} is not of the form YYYY-MM (e.g. 2026-06).") from None
+    if wanted not in months:
+        raise SettingsError(
+            f"No figures for {area} in {month}: the serving file has {months[0]:%Y-%m}–{months[-1]:%Y-%m}."
+        )
+    return wanted
+
+
+def _load_area(con: duckdb.DuckDBPyConnection, area: str) -> dict[str, Any]:
+    rows = _rows(
+        con,
+        """
+        SELECT a.name_fi, a.name_sv, a.name_en, r.name_fi AS region_fi, r.name_sv AS region_sv,
+               r.name_en AS region_en, a.is_sample_data
+        FROM dim_area a LEFT JOIN dim_area r ON r.area_code = a.region_code
+        WHERE a.area_code = ?
+        """,
+        [area],
+    )
+    return rows[0]
+
+
+def _load_indicators(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> dict[str, IndicatorFigures]:
+    rows = _rows(
+        con,
+        """
+        SELECT p.indicator_code, i.name_fi, i.name_sv, i.name_en, i.unit, i.direction,
+               p.value, p.is_lower_bound, p.value_year_ago, p.change_12m, p.change_12m_pct,
+               p.change_12m_is_lower_bound, p.region_value, p.country_value, p.rank_value,
+               p.ranked_on_value_count, c.change_12m_pct AS country_change_12m_pct
+        FROM mart_situational_picture p
+        JOIN dim_indicator i USING (indicator_code)
+        LEFT JOIN mart_situational_picture c
+          ON c.area_code = 'SSS' AND c.month = p.month AND c.indicator_code = p.indicator_code
+        WHERE p.area_code = ? AND p.month = ?
+        ORDER BY i.sort_order
+        """,
+        [area, month],
+    )
+    out = {}
+    table = "mart_situational_picture"
+    for r in rows:
+        key = {"area_code": area, "month": month, "indicator_code": r["indicator_code"]}
+        country_key = {**key, "area_code": "SSS"}
+        change_lower = r["change_12m_is_lower_bound"]
+        out[r["indicator_code"]] = IndicatorFigures(
+            code=r["indicator_code"],
+            name=_names(r),
+            unit=r["unit"],
+            direction=r["direction"],
+            value=_fig(r["value"], table, key, "value", r["is_lower_bound"]),
+            value_year_ago=_fig(r["value_year_ago"], table, key, "value_year_ago"),
+            change_12m=_fig(r["change_12m"], table, key, "change_12m", change_lower),
+            change_12m_pct=_fig(r["change_12m_pct"], table, key, "change_12m_pct", change_lower),
+            region_value=_fig(r["region_value"], table, key, "region_value"),
+            country_value=_fig(r["country_value"], table, key, "country_value"),
+            country_change_12m_pct=_fig(r["country_change_12m_pct"], table, country_key, "change_12m_pct"),
+            rank_value=_fig(r["rank_value"], table, key, "rank_value"),
+            ranked_count=_fig(r["ranked_on_value_count"], table, key, "ranked_on_value_count"),
+        )
+    return out
+
+
+def _load_benefit_cost(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> BenefitCost | None:
+    """Kela's latest month at or before the report month (Kela publishes with its own lag)."""
+    rows = _rows(
+        con,
+        """
+        SELECT month, sum(euros_paid) AS euros_paid, sum(euros_paid_year_ago) AS euros_paid_year_ago,
+               bool_or(is_provisional) AS is_provisional
+        FROM mart_municipal_benefit_cost
+        WHERE area_code = ? AND is_total_class
+          AND month = (SELECT max(month) FROM mart_municipal_benefit_cost WHERE area_code = ? AND month <= ?)
+        GROUP BY month
+        """,
+        [area, area, month],
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    key = {"area_code": area, "month": r["month"], "is_total_class": True}
+    table = "mart_municipal_benefit_cost"
+    return BenefitCost(
+        month=r["month"],
+        euros_paid=Figure(r["euros_paid"], Ref(table, tuple(key.items()), "euros_paid", "sum")),
+        euros_paid_year_ago=Figure(
+            r["euros_paid_year_ago"], Ref(table, tuple(key.items()), "euros_paid_year_ago", "sum")
+        ),
+        is_provisional=bool(r["is_provisional"]),
+    )
+
+
+def _load_trend(
+    con: duckdb.DuckDBPyConnection, area: str, month: dt.date, names: dict[str, Any]
+) -> tuple[list[TrendSeries], list[TrendRow], list[str]]:
+    """Unemployment rate over TREND_YEARS years: the area, its region, the country and its peer areas."""
+    start = dt.date(month.year - TREND_YEARS + 1, 1, 1)
+    rows = _rows(
+        con,
+        """
+        WITH peers AS (
+            SELECT peer_area_code, peer_rank FROM mart_peer_groups WHERE area_code = ? AND peer_rank > 0
+        )
+        SELECT p.area_code, p.month, p.value, p.region_value, p.country_value, p.region_code,
+               peers.peer_rank
+        FROM mart_situational_picture p LEFT JOIN peers ON peers.peer_area_code = p.area_code
+        WHERE p.indicator_code = 'unemployment_rate' AND p.month BETWEEN ? AND ?
+          AND (p.area_code = ? OR peers.peer_rank IS NOT NULL)
+        ORDER BY peers.peer_rank NULLS FIRST, p.area_code, p.month
+        """,
+        [area, start, month, area],
+    )
+    own = [r for r in rows if r["area_code"] == area]
+    months = [r["month"] for r in own]
+    series = [
+        TrendSeries(names["name_fi"], "area", months, [r["value"] for r in own]),
+        TrendSeries(names["region_fi"] or "", "region", months, [r["region_value"] for r in own]),
+        TrendSeries("SSS", "country", months, [r["country_value"] for r in own]),
+    ]
+    peer_codes: list[str] = []
+    for r in rows:
+        if r["peer_rank"] is not None and r["area_code"] not in peer_codes:
+            peer_codes.append(r["area_code"])
+    for code in peer_codes:
+        mine = {r["month"]: r["value"] for r in rows if r["area_code"] == code}
+        series.append(TrendSeries(code, "peer", months, [mine.get(m) for m in months]))
+    table = "mart_situational_picture"
+    trend_table = []
+    for r in own:
+        if r["month"].month == month.month:
+            key = {"area_code": area, "month": r["month"], "indicator_code": "unemployment_rate"}
+            trend_table.append(
+                TrendRow(
+                    r["month"],
+                    _fig(r["value"], table, key, "value"),
+                    _fig(r["region_value"], table, key, "region_value"),
+                    _fig(r["country_value"], table, key, "country_value"),
+                )
+            )
+    return series, trend_table, peer_codes
+
+
+def _load_peer_comparison(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[PeerRow]:
+    """mart_peer_comparison holds the latest month only; an earlier report month gets no rows."""
+    rows = _rows(
+        con,
+        """
+        SELECT c.*, i.name_fi, i.name_sv, i.name_en, i.unit
+        FROM mart_peer_comparison c JOIN dim_indicator i USING (indicator_code)
+        WHERE c.area_code = ? AND c.month = ?
+        ORDER BY i.sort_order
+        """,
+        [area, month],
+    )
+    table = "mart_peer_comparison"
+    out = []
+    for r in rows:
+        key = {"area_code": area, "indicator_code": r["indicator_code"], "month": month}
+        out.append(
+            PeerRow(
+                r["indicator_code"],
+                _names(r),
+                r["unit"],
+                r["compared_measure"],
+                *(_fig(r[c], table, key, c) for c in ("area_value", "peer_median", "peer_min", "peer_max")),
+                rank_in_group=_fig(r["rank_in_group"], table, key, "rank_in_group"),
+                group_size=_fig(r["group_size"], table, key, "group_size"),
+            )
+        )
+    return out
+
+
+def _load_vacancy_series(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[tuple[dt.date, Any]]:
+    start = dt.date(month.year - 2, month.month, 1)
+    rows = con.execute(
+        """
+        SELECT month, value FROM mart_situational_picture
+        WHERE area_code = ? AND indicator_code = 'open_vacancies' AND month > ? AND month <= ?
+        ORDER BY month
+        """,
+        [area, start, month],
+    ).fetchall()
+    return [(m, v) for m, v in rows]
+
+
+def _load_occupations(
+    con: duckdb.DuckDBPyConnection, area: str, month: dt.date
+) -> tuple[list[OccupationRow], list[OccupationRow]]:
+    rows = _rows(
+        con,
+        """
+        SELECT m.occupation_code, o.name_fi, o.name_sv, o.name_en, m.shortage_rank, m.surplus_rank,
+               m.unemployed, m.open_vacancies, m.unemployed_is_lower_bound, m.open_vacancies_is_lower_bound,
+               m.vacancies_per_unemployed_12m, m.class_uses_lower_bounds
+        FROM mart_occupation_mismatch m LEFT JOIN dim_occupation o USING (occupation_code)
+        WHERE m.area_code = ? AND m.month = ? AND (m.shortage_rank <= ? OR m.surplus_rank <= ?)
+        ORDER BY m.shortage_rank NULLS LAST, m.surplus_rank
+        """,
+        [area, month, TOP_OCCUPATIONS, TOP_OCCUPATIONS],
+    )
+    table = "mart_occupation_mismatch"
+    shortages, surpluses = [], []
+    for r in rows:
+        key = {"area_code": area, "month": month, "occupation_code": r["occupation_code"]}
+        rank_column = "shortage_rank" if r["shortage_rank"] is not None else "surplus_rank"
+        names = _names(r) if r["name_fi"] else dict.fromkeys(("fi", "sv", "en"), r["occupation_code"])
+        item = OccupationRow(
+            code=r["occupation_code"],
+            name=names,
+            rank=_fig(r[rank_column], table, key, rank_column),
+            unemployed=_fig(r["unemployed"], table, key, "unemployed", r["unemployed_is_lower_bound"]),
+            open_vacancies=_fig(r["open_vacancies"], table, key, "open_vacancies", r["open_vacancies_is_lower_bound"]),
+            ratio_12m=_fig(r["vacancies_per_unemployed_12m"], table, key, "vacancies_per_unemployed_12m"),
+            uses_lower_bounds=bool(r["class_uses_lower_bounds"]),
+        )
+        (shortages if rank_column == "shortage_rank" else surpluses).append(item)
+    return shortages, surpluses
+
+
+def _load_business(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[BusinessRow] | None:
+    """The latest periods of mart_business_dynamics for all industries; None when the mart is not published."""
+    if not _has_table(con, "mart_business_dynamics"):
+        return None
+    rows = _rows(
+        con,
+        """
+        SELECT * FROM (
+            SELECT source, period_grain, period_start, openings, closures, net_change, bankruptcies, stock,
+                   restructurings, is_lower_bound,
+                   row_number() OVER (PARTITION BY source, period_grain ORDER BY period_start DESC) AS recency
+            FROM mart_business_dynamics
+            WHERE area_code = ? AND industry_section_code = 'SSS' AND period_start <= ?
+        ) WHERE recency <= ?
+        ORDER BY source, period_grain, period_start
+        """,
+        [area, month, BUSINESS_PERIODS],
+    )
+    table = "mart_business_dynamics"
+    out = []
+    for r in rows:
+        key = {
+            "area_code": area,
+            "source": r["source"],
+            "period_grain": r["period_grain"],
+            "period_start": r["period_start"],
+            "industry_section_code": "SSS",
+        }
+        out.append(
+            BusinessRow(
+                r["source"],
+                r["period_grain"],
+                r["period_start"],
+                *(
+                    _fig(r[c], table, key, c, r["is_lower_bound"])
+                    for c in ("openings", "closures", "net_change", "bankruptcies", "stock", "restructurings")
+                ),
+            )
+        )
+    return out
+
+
+def _load_kpis(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[KpiRow]:
+    """Each target's state in the report month (or its latest month with data before it)."""
+    rows = _rows(
+        con,
+        """
+        SELECT k.*, i.name_fi, i.name_sv, i.name_en
+        FROM mart_kpi_progress k JOIN dim_indicator i USING (indicator_code)
+        WHERE k.area_code = ? AND k.actual_value IS NOT NULL
+          AND k.month = (SELECT max(month) FROM mart_kpi_progress x
+                         WHERE x.area_code = k.area_code AND x.indicator_code = k.indicator_code
+                           AND x.actual_value IS NOT NULL AND x.month <= ?)
+        ORDER BY i.sort_order
+        """,
+        [area, month],
+    )
+    table = "mart_kpi_progress"
+    out = []
+    for r in rows:
+        key = {"area_code": area, "indicator_code": r["indicator_code"], "month": r["month"]}
+        out.append(
+            KpiRow(
+                indicator_code=r["indicator_code"],
+                name=_names(r),
+                value_basis=r["value_basis"],
+                baseline_month=r["baseline_month"],
+                baseline_value=_fig(r["baseline_value"], table, key, "baseline_value"),
+                target_month=r["target_month"],
+                target_value=_fig(r["target_value"], table, key, "target_value"),
+                expected_value=_fig(r["expected_value"], table, key, "expected_value"),
+                actual_value=_fig(r["actual_value"], table, key, "actual_value", r["actual_is_lower_bound"]),
+                status=r["status"],
+                owner=r["owner"],
+                is_example=bool(r["is_example"]),
+            )
+        )
+    return out
+
+
+def _load_alerts(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[AlertRow]:
+    """The area's alerts of the month and the dataset-wide ones (stale sources) that concern every area."""
+    rows = _rows(
+        con,
+        """
+        SELECT severity, alert_type, is_favourable, explanation_fi, explanation_en
+        FROM mart_alerts
+        WHERE month = ? AND (area_code = ? OR area_code IS NULL)
+        ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, alert_type
+        """,
+        [month, area],
+    )
+    return [
+        AlertRow(
+            r["severity"],
+            r["alert_type"],
+            r["is_favourable"],
+            {"fi": r["explanation_fi"], "en": r["explanation_en"]},
+        )
+        for r in rows
+    ]
+
+
+def _load_municipalities(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[MunicipalityRow]:
+    rows = _rows(
+        con,
+        """
+        SELECT a.area_code, a.name_fi, a.name_sv, a.name_en,
+               max(p.value) FILTER (WHERE p.indicator_code = 'unemployed') AS unemployed,
+               max(p.value) FILTER (WHERE p.indicator_code = 'unemployment_rate') AS unemployment_rate,
+               max(p.change_12m_pct) FILTER (WHERE p.indicator_code = 'unemployed') AS change_12m_pct,
+               max(p.value) FILTER (WHERE p.indicator_code = 'open_vacancies') AS open_vacancies
+        FROM dim_area a
+        LEFT JOIN mart_situational_picture p ON p.area_code = a.area_code AND p.month = ?
+        WHERE a.area_level = 'municipality' AND a.employment_area_code = ?
+        GROUP BY ALL
+        ORDER BY unemployed DESC NULLS LAST, a.name_fi
+        """,
+        [month, area],
+    )
+    table = "mart_situational_picture"
+    out = []
+    for r in rows:
+
+        def key(indicator: str, code: str = r["area_code"]) -> dict[str, Any]:
+            return {"area_code": code, "month": month, "indicator_code": indicator}
+
+        out.append(
+            MunicipalityRow(
+                r["area_code"],
+                _names(r),
+                _fig(r["unemployed"], table, key("unemployed"), "value"),
+                _fig(r["unemployment_rate"], table, key("unemployment_rate"), "value"),
+                _fig(r["change_12m_pct"], table, key("unemployed"), "change_12m_pct"),
+                _fig(r["open_vacancies"], table, key("open_vacancies"), "value"),
+            )
+        )
+    return out
+
+
+def _load_sources(con: duckdb.DuckDBPyConnection) -> list[SourceRow]:
+    rows = _rows(
+        con,
+        """
+        SELECT source || '/' || dataset AS dataset, source_table, source_updated_at, latest_period,
+               expected_next_release, is_stale, is_overdue
+        FROM mart_data_freshness ORDER BY source, dataset
+        """,
+        [],
+    )
+    return [SourceRow(**r) for r in rows]
+
+
+def _load_caveats(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> Caveats:
+    rows = _rows(
+        con,
+        """
+        SELECT
+            (SELECT suppressed_cell_count FROM fct_labour_market_monthly
+             WHERE area_code = ? AND month = ?) AS suppressed,
+            (SELECT list(indicator_code ORDER BY indicator_code) FROM mart_situational_picture
+             WHERE area_code = ? AND month = ? AND is_lower_bound) AS lower_bounds,
+            (SELECT country_unknown_area_pct FROM mart_situational_picture
+             WHERE area_code = ? AND month = ? AND indicator_code = 'open_vacancies') AS unknown_pct
+        """,
+        [area, month, area, month, area, month],
+    )
+    r = rows[0]
+    return Caveats(
+        suppressed_cells=_fig(
+            r["suppressed"], "fct_labour_market_monthly", {"area_code": area, "month": month}, "suppressed_cell_count"
+        ),
+        lower_bound_indicators=list(r["lower_bounds"] or []),
+        country_unknown_area_pct=_fig(
+            r["unknown_pct"],
+            "mart_situational_picture",
+            {"area_code": area, "month": month, "indicator_code": "open_vacancies"},
+            "country_unknown_area_pct",
+        ),
+    )
+
+
+def _load_publish(con: duckdb.DuckDBPyConnection) -> tuple[bool, dt.datetime | None]:
+    row = con.execute("SELECT bool_or(is_sample_data), max(published_at) FROM publish_info").fetchone()
+    return bool(row[0]), row[1]
+
+
+def load_report_data(serving_path: Path, area: str, month: str | None = None) -> ReportData:
+    """Open the serving file read-only and load every section of `area`'s report for `month` (latest if None)."""
+    if not serving_path.exists():
+        raise SettingsError(f"No serving file at {serving_path}; run `tilannekuva refresh` first.")
+    with duckdb.connect(str(serving_path), read_only=True) as con:
+        report_month = resolve_area_month(con, area, month)
+        names = _load_area(con, area)
+        is_sample, published_at = _load_publish(con)
+        trend, trend_table, peers = _load_trend(con, area, report_month, names)
+        shortages, surpluses = _load_occupations(con, area, report_month)
+        return ReportData(
+            area_code=area,
+            area_name=_names(names),
+            region_name={lang: names[f"region_{lang}"] or "" for lang in ("fi", "sv", "en")},
+            month=report_month,
+            is_sample=is_sample or bool(names["is_sample_data"]),
+            published_at=published_at,
+            indicators=_load_indicators(con, area, report_month),
+            benefit_cost=_load_benefit_cost(con, area, report_month),
+            trend=trend,
+            trend_table=trend_table,
+            peer_codes=peers,
+            peer_comparison=_load_peer_comparison(con, area, report_month),
+            shortages=shortages,
+            surpluses=surpluses,
+            business=_load_business(con, area, report_month),
+            kpis=_load_kpis(con, area, report_month),
+            alerts=_load_alerts(con, area, report_month),
+            municipalities=_load_municipalities(con, area, report_month),
+            sources=_load_sources(con),
+            caveats=_load_caveats(con, area, report_month),
+            vacancy_series=_load_vacancy_series(con, area, report_month),
+        )

@@ -1,0 +1,550 @@
+"""Words of the report in Finnish, Swedish and English: labels, number formats and the written sentences.
+
+Numbers are formatted with Babel in the report language (Finnish: non-breaking space as thousands
+separator, decimal comma). Every number is rendered as `<data value=… data-ref=…>`, so the shown text,
+the exact value and its mart of origin travel together; the sentences are filled from the same data
+by fixed templates (no external service).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+from orchestration.report.data import Figure, ReportData
+
+LANGUAGES = ("fi", "sv", "en")
+LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+PERCENT_SIGN = {"fi": "\u00a0%", "sv": "\u00a0%", "en": "%"}
+DECIMALS = {"persons": 0, "vacancies": 0, "percent": 1, "ratio": 3, "euros": 0, "count": 0}
+
+LABELS: dict[str, dict[str, str]] = {
+    "fi": {
+        "title": "Työmarkkinoiden alueellinen tilannekuva",
+        "sample_banner": "ESIMERKKIAINEISTO — luvut ovat synteettisiä eivätkä ole virallisia tilastoja.",
+        "published": "Julkaistu",
+        "summary": "Tiivistelmä",
+        "headlines": "Pääluvut",
+        "year_ago": "vuosi sitten",
+        "change_year": "muutos vuodessa",
+        "benefit_cost": "Kunnan rahoittama työttömyysturva (€/kk)",
+        "provisional": "alustava",
+        "trend": "Työttömyysasteen kehitys",
+        "trend_alt": "Viivakaavio: {area} työttömyysaste {start}–{end} verrattuna maakuntaan, koko maahan ja "
+        "vertailualueisiin {peers}.",
+        "trend_caption": "Työttömyysaste (%) vuosittain samana kuukautena",
+        "area": "Alue",
+        "region": "Maakunta",
+        "country": "Koko maa",
+        "peers": "Vertailualueet",
+        "month": "Kuukausi",
+        "peer_position": "Sijoittuminen vertailualueisiin",
+        "peer_caption": "Alue ja sen viisi rakenteeltaan samankaltaisinta työllisyysaluetta",
+        "compared": "Verrataan",
+        "peer_median": "Vertailualueiden mediaani",
+        "peer_range": "Vaihteluväli",
+        "rank_in_group": "Sija ryhmässä",
+        "measure_value": "arvo",
+        "measure_change_12m_pct": "muutos vuodessa %",
+        "peer_note": "Sija 1 on suotuisin. Määriä verrataan muutoksena vuodessa, suhdelukuja arvona; alarajoja ei "
+        "verrata.",
+        "groups": "Väestöryhmät",
+        "groups_caption": "Työttömät ryhmittäin ja muutos vuodessa",
+        "groups_alt": "Pylväskaavio: ryhmien työttömien muutos vuodessa prosentteina.",
+        "indicator": "Indikaattori",
+        "value": "Arvo",
+        "change_pct": "Muutos %",
+        "vacancies": "Avoimet työpaikat ja kohtaanto",
+        "vacancies_caption": "Avoimet työpaikat ja työmarkkinoiden kireys",
+        "vacancies_alt": "Pylväskaavio: avoimet työpaikat kuukausittain kahden vuoden ajalta.",
+        "occupations": "Pula- ja ylitarjonta-ammatit",
+        "shortage": "Pula-ammatit",
+        "surplus": "Ylitarjonta-ammatit",
+        "occupation": "Ammatti",
+        "unemployed": "Työttömät",
+        "open_vacancies": "Avoimet paikat",
+        "ratio_12m": "Paikkoja / työtön (12 kk)",
+        "none": "Ei yhtään tässä kuussa.",
+        "business": "Yritysten aloitukset, lopetukset ja konkurssit",
+        "business_missing": "Yritysdynamiikan aineisto (mart_business_dynamics) ei ole vielä saatavilla "
+        "tässä julkaisussa.",
+        "period": "Jakso",
+        "source": "Lähde",
+        "openings": "Aloittaneet",
+        "closures": "Lopettaneet",
+        "net_change": "Nettomuutos",
+        "bankruptcies": "Konkurssit",
+        "stock": "Yrityskanta",
+        "restructurings": "Saneeraukset",
+        "business_prh": "PRH:n yritysrekisteri kuukausittain: rekisteröinnit, lopettamiset, konkurssit ja saneeraukset",
+        "business_statfin": "Tilastokeskus neljännesvuosittain: aloittaneet ja lopettaneet yritykset, yrityskanta",
+        "business_note": "Lähteet laskevat eri tavoin (rekisterimerkintä ei ole tilaston toimiva yritys), joten "
+        "niitä ei yhdistetä. Tilastokeskuksen konkurssit ovat vain maakunta- ja koko maan tasolla (..).",
+        "kpis": "Tavoitteet ja niiden tila",
+        "kpi_caption": "Kumppanien sopimat tavoitteet",
+        "baseline": "Lähtötaso",
+        "target": "Tavoite",
+        "expected": "Uran mukaan nyt",
+        "actual": "Toteutunut",
+        "status": "Tila",
+        "example_note": "Esimerkkitavoite, ei sovittu.",
+        "alerts": "Kuukauden hälytykset",
+        "severity": "Vakavuus",
+        "explanation": "Selitys",
+        "no_alerts": "Ei hälytyksiä tässä kuussa.",
+        "municipalities": "Jäsenkunnat",
+        "municipalities_caption": "Jäsenkuntien luvut",
+        "municipality": "Kunta",
+        "unemployment_rate": "Työttömyysaste %",
+        "unemployed_change": "Työttömät, muutos %",
+        "sources": "Lähteet, julkaisut ja huomautukset",
+        "sources_caption": "Aineistot ja niiden julkaisut",
+        "dataset": "Aineisto",
+        "source_table": "Lähdetaulu",
+        "released": "Lähteen julkaisu",
+        "latest_period": "Viimeisin jakso",
+        "next_release": "Seuraava julkaisu",
+        "state": "Tila",
+        "stale": "vanhentunut",
+        "overdue": "myöhässä",
+        "current": "ajan tasalla",
+        "caveat_suppressed": "Alueen jäsenkuntien luvuista {n} solua on salattu (..); niiden yli lasketut summat "
+        "ovat alarajoja (merkitty ≥).",
+        "caveat_lower": "Alarajoja tässä kuussa: {list}.",
+        "caveat_unknown": "Koko maan avoimista työpaikoista {pct} on ilmoitettu ilman kuntaa, joten alueen "
+        "avoimet työpaikat aliarvioivat todellista määrää.",
+        "caveat_sources": "Luvut: Tilastokeskus, työnvälitystilasto (KEHA-keskus), väestörakenne, "
+        "yritysten aloittaneet ja lopettaneet sekä konkurssit; PRH, yritysrekisteri; Kela, kunnan osarahoittama "
+        "työttömyysturva. Tiedot tilannekuva-putken julkaisemasta tietovarastosta.",
+        "missing": "ei tietoa",
+        "rank": "sija {rank}/{count} työllisyysalueista",
+        "status_on_track": "aikataulussa",
+        "status_at_risk": "vaarassa",
+        "status_off_track": "jäljessä",
+        "severity_high": "korkea",
+        "severity_medium": "keskitaso",
+        "severity_low": "matala",
+        "severity_info": "tieto",
+        "source_prh": "PRH (rekisteri)",
+        "source_statfin": "Tilastokeskus",
+        "basis_month_value": "kuukauden arvo",
+        "basis_rolling_12m_average": "12 kk keskiarvo",
+        "contents": "Sisältö",
+    },
+    "sv": {
+        "title": "Regional lägesbild av arbetsmarknaden",
+        "sample_banner": "EXEMPELDATA — siffrorna är syntetiska och inte officiell statistik.",
+        "published": "Publicerad",
+        "summary": "Sammanfattning",
+        "headlines": "Nyckeltal",
+        "year_ago": "för ett år sedan",
+        "change_year": "förändring på ett år",
+        "benefit_cost": "Kommunfinansierat arbetslöshetsskydd (€/mån)",
+        "provisional": "preliminär",
+        "trend": "Arbetslöshetsgradens utveckling",
+        "trend_alt": "Linjediagram: arbetslöshetsgraden i {area} {start}–{end} jämfört med landskapet, hela "
+        "landet och jämförelseområdena {peers}.",
+        "trend_caption": "Arbetslöshetsgrad (%) samma månad varje år",
+        "area": "Område",
+        "region": "Landskap",
+        "country": "Hela landet",
+        "peers": "Jämförelseområden",
+        "month": "Månad",
+        "peer_position": "Placering bland jämförelseområdena",
+        "peer_caption": "Området och de fem sysselsättningsområden som liknar det mest",
+        "compared": "Jämförs",
+        "peer_median": "Jämförelseområdenas median",
+        "peer_range": "Variationsbredd",
+        "rank_in_group": "Plats i gruppen",
+        "measure_value": "värde",
+        "measure_change_12m_pct": "förändring på ett år %",
+        "peer_note": "Plats 1 är den mest gynnsamma. Antal jämförs som förändring på ett år, kvoter som värde; nedre "
+        "gränser jämförs inte.",
+        "groups": "Befolkningsgrupper",
+        "groups_caption": "Arbetslösa per grupp och förändring på ett år",
+        "groups_alt": "Stapeldiagram: förändringen av antalet arbetslösa per grupp på ett år i procent.",
+        "indicator": "Indikator",
+        "value": "Värde",
+        "change_pct": "Förändring %",
+        "vacancies": "Lediga arbetsplatser och matchning",
+        "vacancies_caption": "Lediga arbetsplatser och arbetsmarknadens stramhet",
+        "vacancies_alt": "Stapeldiagram: lediga arbetsplatser per månad under två år.",
+        "occupations": "Bristyrken och överskottsyrken",
+        "shortage": "Bristyrken",
+        "surplus": "Överskottsyrken",
+        "occupation": "Yrke",
+        "unemployed": "Arbetslösa",
+        "open_vacancies": "Lediga platser",
+        "ratio_12m": "Platser / arbetslös (12 mån)",
+        "none": "Inga denna månad.",
+        "business": "Nystartade och nedlagda företag samt konkurser",
+        "business_missing": "Data om företagsdynamik (mart_business_dynamics) finns ännu inte i denna publicering.",
+        "period": "Period",
+        "source": "Källa",
+        "openings": "Nystartade",
+        "closures": "Nedlagda",
+        "net_change": "Nettoförändring",
+        "bankruptcies": "Konkurser",
+        "stock": "Företagsstock",
+        "restructurings": "Saneringar",
+        "business_prh": "PRH:s företagsregister per månad: registreringar, avslutade, konkurser och saneringar",
+        "business_statfin": "Statistikcentralen per kvartal: nystartade och nedlagda företag, företagsstock",
+        "business_note": "Källorna räknar olika (en registrering är inte ett aktivt företag i statistiken) och "
+        "kombineras inte. Statistikcentralens konkurser finns bara på landskaps- och riksnivå (..).",
+        "kpis": "Mål och deras läge",
+        "kpi_caption": "Mål som partnerna kommit överens om",
+        "baseline": "Utgångsläge",
+        "target": "Mål",
+        "expected": "Enligt banan nu",
+        "actual": "Utfall",
+        "status": "Läge",
+        "example_note": "Exempelmål, inte överenskommet.",
+        "alerts": "Månadens varningar",
+        "severity": "Allvarlighet",
+        "explanation": "Förklaring (på finska)",
+        "no_alerts": "Inga varningar denna månad.",
+        "municipalities": "Medlemskommuner",
+        "municipalities_caption": "Medlemskommunernas siffror",
+        "municipality": "Kommun",
+        "unemployment_rate": "Arbetslöshetsgrad %",
+        "unemployed_change": "Arbetslösa, förändring %",
+        "sources": "Källor, publiceringar och förbehåll",
+        "sources_caption": "Dataset och deras publiceringar",
+        "dataset": "Dataset",
+        "source_table": "Källtabell",
+        "released": "Källans publicering",
+        "latest_period": "Senaste period",
+        "next_release": "Nästa publicering",
+        "state": "Läge",
+        "stale": "föråldrad",
+        "overdue": "försenad",
+        "current": "aktuell",
+        "caveat_suppressed": "Av medlemskommunernas celler är {n} sekretessbelagda (..); summor över dem är "
+        "nedre gränser (markerade ≥).",
+        "caveat_lower": "Nedre gränser denna månad: {list}.",
+        "caveat_unknown": "Av hela landets lediga arbetsplatser har {pct} anmälts utan kommun, så områdets lediga "
+        "arbetsplatser underskattar det verkliga antalet.",
+        "caveat_sources": "Siffror: Statistikcentralen, arbetsförmedlingsstatistik (KEHA-centret), "
+        "befolkningsstruktur, nystartade och nedlagda företag samt konkurser; PRH, företagsregistret; FPA, "
+        "kommunfinansierat arbetslöshetsskydd. Data ur datalagret som "
+        "tilannekuva-pipelinen publicerar.",
+        "missing": "uppgift saknas",
+        "rank": "plats {rank}/{count} bland sysselsättningsområdena",
+        "status_on_track": "enligt plan",
+        "status_at_risk": "i fara",
+        "status_off_track": "efter",
+        "severity_high": "hög",
+        "severity_medium": "medel",
+        "severity_low": "låg",
+        "severity_info": "info",
+        "source_prh": "PRH (registret)",
+        "source_statfin": "Statistikcentralen",
+        "basis_month_value": "månadens värde",
+        "basis_rolling_12m_average": "12 mån medeltal",
+        "contents": "Innehåll",
+    },
+    "en": {
+        "title": "Regional situational picture of the labour market",
+        "sample_banner": "SAMPLE DATA — synthetic figures, not official statistics.",
+        "published": "Published",
+        "summary": "Summary",
+        "headlines": "Headline figures",
+        "year_ago": "a year ago",
+        "change_year": "change in a year",
+        "benefit_cost": "Municipally funded unemployment benefit (€/month)",
+        "provisional": "provisional",
+        "trend": "Unemployment rate over time",
+        "trend_alt": "Line chart: unemployment rate of {area} {start}–{end} against the region, the whole "
+        "country and the peer areas {peers}.",
+        "trend_caption": "Unemployment rate (%) in the same month of each year",
+        "area": "Area",
+        "region": "Region",
+        "country": "Whole country",
+        "peers": "Peer areas",
+        "month": "Month",
+        "peer_position": "Position among peer areas",
+        "peer_caption": "The area and its five most similar employment areas",
+        "compared": "Compared on",
+        "peer_median": "Peer median",
+        "peer_range": "Range",
+        "rank_in_group": "Rank in group",
+        "measure_value": "value",
+        "measure_change_12m_pct": "change in a year %",
+        "peer_note": "Rank 1 is the most favourable. Counts are compared on their change in a year, ratios on their "
+        "value; lower bounds are left out.",
+        "groups": "Groups",
+        "groups_caption": "Unemployed by group and change in a year",
+        "groups_alt": "Bar chart: change in the number of unemployed per group in a year, in percent.",
+        "indicator": "Indicator",
+        "value": "Value",
+        "change_pct": "Change %",
+        "vacancies": "Vacancies and tightness",
+        "vacancies_caption": "Open vacancies and labour-market tightness",
+        "vacancies_alt": "Bar chart: open vacancies by month over two years.",
+        "occupations": "Occupations in shortage and in surplus",
+        "shortage": "Shortage occupations",
+        "surplus": "Surplus occupations",
+        "occupation": "Occupation",
+        "unemployed": "Unemployed",
+        "open_vacancies": "Open vacancies",
+        "ratio_12m": "Vacancies / unemployed (12 mo)",
+        "none": "None this month.",
+        "business": "Business openings, closures and bankruptcies",
+        "business_missing": "Business dynamics data (mart_business_dynamics) is not available in this publication yet.",
+        "period": "Period",
+        "source": "Source",
+        "openings": "Openings",
+        "closures": "Closures",
+        "net_change": "Net change",
+        "bankruptcies": "Bankruptcies",
+        "stock": "Stock",
+        "restructurings": "Restructurings",
+        "business_prh": "PRH company register by month: registrations, terminations, bankruptcies and restructurings",
+        "business_statfin": "Statistics Finland by quarter: enterprise openings, closures and stock",
+        "business_note": "The two sources count differently (a register entry is not an active enterprise in the "
+        "statistics) and are not combined. Statistics Finland's bankruptcies exist only for regions and the whole "
+        "country (..).",
+        "kpis": "Targets and their status",
+        "kpi_caption": "Targets agreed by the partners",
+        "baseline": "Baseline",
+        "target": "Target",
+        "expected": "Expected by now",
+        "actual": "Actual",
+        "status": "Status",
+        "example_note": "An example target, not agreed.",
+        "alerts": "Alerts of the month",
+        "severity": "Severity",
+        "explanation": "Explanation",
+        "no_alerts": "No alerts this month.",
+        "municipalities": "Member municipalities",
+        "municipalities_caption": "Figures of the member municipalities",
+        "municipality": "Municipality",
+        "unemployment_rate": "Unemployment rate %",
+        "unemployed_change": "Unemployed, change %",
+        "sources": "Sources, releases and caveats",
+        "sources_caption": "Datasets and their releases",
+        "dataset": "Dataset",
+        "source_table": "Source table",
+        "released": "Source release",
+        "latest_period": "Latest period",
+        "next_release": "Next release",
+        "state": "State",
+        "stale": "stale",
+        "overdue": "overdue",
+        "current": "current",
+        "caveat_suppressed": "{n} cells of the member municipalities are suppressed (..); sums over them are lower "
+        "bounds (marked ≥).",
+        "caveat_lower": "Lower bounds this month: {list}.",
+        "caveat_unknown": "{pct} of the whole country's open vacancies were reported without a municipality, so "
+        "the area's open vacancies understate the true number.",
+        "caveat_sources": "Figures: Statistics Finland, employment service statistics (KEHA Centre), population "
+        "structure, enterprise openings and closures, bankruptcies; PRH, company register; Kela, municipally "
+        "co-financed unemployment benefit. Data from the warehouse the "
+        "tilannekuva pipeline publishes.",
+        "missing": "no data",
+        "rank": "rank {rank}/{count} among employment areas",
+        "status_on_track": "on track",
+        "status_at_risk": "at risk",
+        "status_off_track": "off track",
+        "severity_high": "high",
+        "severity_medium": "medium",
+        "severity_low": "low",
+        "severity_info": "info",
+        "source_prh": "PRH (register)",
+        "source_statfin": "Statistics Finland",
+        "basis_month_value": "month's value",
+        "basis_rolling_12m_average": "12-month average",
+        "contents": "Contents",
+    },
+}
+
+
+def check_language(lang: str) -> str:
+    """The language if supported, else a one-sentence error."""
+    from ingestion.errors import SettingsError
+
+    if lang not in LANGUAGES:
+        raise SettingsError(f"Unknown report language {lang!r}: choose one of {', '.join(LANGUAGES)}.")
+    return lang
+
+
+def format_number(value: float, lang: str, decimals: int = 0, signed: bool = False) -> str:
+    """`value` in the language's number format (Finnish 18 272,5; English 18,272.5)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def format_month(month: dt.date, lang: str) -> str:
+    """'lokakuu 2026', 'oktober 2026', 'October 2026'."""
+    return format_date(month, "LLLL yyyy", locale=LOCALES[lang])
+
+
+def format_short_month(month: dt.date, lang: str) -> str:
+    """'10/2026' in every language (quarter starts as 'Q3/2026' are made by the caller)."""
+    return f"{month.month}/{month.year}"
+
+
+def format_timestamp(stamp: dt.datetime | None, lang: str) -> str:
+    """A date and time in the language's medium format; '–' when missing."""
+    if stamp is None:
+        return "–"
+    return format_datetime(stamp, "medium", locale=LOCALES[lang])
+
+
+def format_day(day: dt.date | None, lang: str) -> str:
+    """A date in the language's medium format; '–' when missing."""
+    return "–" if day is None else format_date(day, "medium", locale=LOCALES[lang])
+
+
+class NumberRenderer:
+    """Renders Figures as `<data>` elements in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(
+        self, figure: Figure | None, unit: str = "count", signed: bool = False, magnitude: bool = False
+    ) -> Markup:
+        """The figure's text with its exact value and provenance; `magnitude` shows the absolute value."""
+        if figure is None or figure.value is None:
+            return Markup('<span class="missing" title="{}">..</span>').format(LABELS[self.lang]["missing"])
+        decimals = DECIMALS.get(unit, 0)
+        shown = abs(figure.value) if magnitude else figure.value
+        text = format_number(shown, self.lang, decimals, signed=signed and not magnitude and shown != 0)
+        if unit == "percent":
+            text += PERCENT_SIGN[self.lang]
+        attrs = Markup(' value="{}" data-decimals="{}"').format(repr(figure.value), decimals)
+        if magnitude:
+            attrs += Markup(' data-magnitude="true"')
+        if figure.ref is not None:
+            attrs += Markup(' data-ref="{}"').format(figure.ref.to_json())
+        prefix = Markup('<span class="lb" title="≥">≥\u00a0</span>') if figure.is_lower_bound else Markup("")
+        return prefix + Markup('<data class="num"{}>{}</data>').format(attrs, text)
+
+
+def label(lang: str, key: str, **values: object) -> str:
+    """A label of the language, with `values` filled in."""
+    text = LABELS[lang][key]
+    return text.format(**values) if values else text
+
+
+def _compare(area_pct: float, country_pct: float, direction: str) -> str:
+    if abs(area_pct - country_pct) < 0.5:
+        return "same"
+    area_is_higher = area_pct > country_pct
+    good = area_is_higher if direction == "higher_is_better" else not area_is_higher
+    return "better" if good else "worse"
+
+
+SENTENCES = {
+    "fi": {
+        "unemployed": "Työttömiä työnhakijoita oli alueella {value}, {change} ({pct}) {more_less} kuin vuotta aiemmin.",
+        "more": "enemmän",
+        "less": "vähemmän",
+        "country": " Koko maassa työttömien määrä {rose_fell} {cpct}, joten alueen kehitys oli {comparison} kuin "
+        "koko maassa.",
+        "country_same": " Koko maassa työttömien määrä {rose_fell} {cpct}, eli alue kehittyi samaan tahtiin kuin "
+        "koko maa.",
+        "rose": "kasvoi",
+        "fell": "laski",
+        "better": "parempi",
+        "worse": "heikompi",
+        "rate": "Työttömyysaste oli {rate} (vuotta aiemmin {rate_ago}); maakunnassa {region} ja koko maassa {country}.",
+        "vacancies": "Avoimia työpaikkoja oli {vacancies}, eli {per} työpaikkaa työtöntä kohden (koko maassa "
+        "{country_per}).",
+        "kpis": "Tavoitteista {on_track}/{total} on aikataulussa, {at_risk} vaarassa ja {off_track} jäljessä.",
+    },
+    "sv": {
+        "unemployed": "Antalet arbetslösa arbetssökande i området var {value}, {change} ({pct}) {more_less} än för "
+        "ett år sedan.",
+        "more": "fler",
+        "less": "färre",
+        "country": " I hela landet {rose_fell} antalet med {cpct}, så utvecklingen i området var {comparison} än "
+        "i hela landet.",
+        "country_same": " I hela landet {rose_fell} antalet med {cpct}, så området utvecklades i samma takt som "
+        "hela landet.",
+        "rose": "ökade",
+        "fell": "minskade",
+        "better": "bättre",
+        "worse": "sämre",
+        "rate": "Arbetslöshetsgraden var {rate} (för ett år sedan {rate_ago}); i landskapet {region} och i hela "
+        "landet {country}.",
+        "vacancies": "Det fanns {vacancies} lediga arbetsplatser, dvs. {per} platser per arbetslös (i hela landet "
+        "{country_per}).",
+        "kpis": "Av målen är {on_track}/{total} enligt plan, {at_risk} i fara och {off_track} efter.",
+    },
+    "en": {
+        "unemployed": "The area had {value} unemployed jobseekers, {change} ({pct}) {more_less} than a year earlier.",
+        "more": "more",
+        "less": "fewer",
+        "country": " In the whole country their number {rose_fell} by {cpct}, so the area did {comparison} than "
+        "the country.",
+        "country_same": " In the whole country their number {rose_fell} by {cpct}, so the area moved in step with "
+        "the country.",
+        "rose": "rose",
+        "fell": "fell",
+        "better": "better",
+        "worse": "worse",
+        "rate": "The unemployment rate was {rate} (a year ago {rate_ago}); in the region {region} and in the whole "
+        "country {country}.",
+        "vacancies": "There were {vacancies} open vacancies, {per} per unemployed jobseeker (whole country "
+        "{country_per}).",
+        "kpis": "Of the targets, {on_track}/{total} are on track, {at_risk} at risk and {off_track} off track.",
+    },
+}
+
+
+def sentences(data: ReportData, lang: str) -> list[Markup]:
+    """The summary paragraph's sentences, filled from the report data by the language's templates."""
+    words = SENTENCES[lang]
+    num = NumberRenderer(lang)
+    out: list[Markup] = []
+    unemployed = data.indicators.get("unemployed")
+    if unemployed and unemployed.value.value is not None and unemployed.change_12m.value is not None:
+        change = unemployed.change_12m.value
+        text = Markup(words["unemployed"]).format(
+            value=num(unemployed.value, "persons"),
+            change=num(unemployed.change_12m, "persons", magnitude=True),
+            pct=num(unemployed.change_12m_pct, "percent", magnitude=True),
+            more_less=words["more"] if change >= 0 else words["less"],
+        )
+        country_pct = unemployed.country_change_12m_pct.value
+        area_pct = unemployed.change_12m_pct.value
+        if country_pct is not None and area_pct is not None:
+            comparison = _compare(area_pct, country_pct, unemployed.direction)
+            template = words["country_same"] if comparison == "same" else words["country"]
+            text += Markup(template).format(
+                rose_fell=words["rose"] if country_pct >= 0 else words["fell"],
+                cpct=num(unemployed.country_change_12m_pct, "percent", magnitude=True),
+                comparison=words.get(comparison, ""),
+            )
+        out.append(text)
+    rate = data.indicators.get("unemployment_rate")
+    if rate and rate.value.value is not None:
+        out.append(
+            Markup(words["rate"]).format(
+                rate=num(rate.value, "percent"),
+                rate_ago=num(rate.value_year_ago, "percent"),
+                region=num(rate.region_value, "percent"),
+                country=num(rate.country_value, "percent"),
+            )
+        )
+    vacancies = data.indicators.get("open_vacancies")
+    per = data.indicators.get("vacancies_per_unemployed")
+    if vacancies and per:
+        out.append(
+            Markup(words["vacancies"]).format(
+                vacancies=num(vacancies.value, "vacancies"),
+                per=num(per.value, "ratio"),
+                country_per=num(per.country_value, "ratio"),
+            )
+        )
+    if data.kpis:
+        counts = {s: sum(1 for k in data.kpis if k.status == s) for s in ("on_track", "at_risk", "off_track")}
+        out.append(Markup(words["kpis"]).format(total=len(data.kpis), **counts))
+    return out

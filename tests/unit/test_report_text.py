@@ -1,0 +1,235 @@
+"""The report's words, number formats, sentences, charts and template, on small hand-made data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from ingestion.errors import SettingsError
+from orchestration.report import charts
+from orchestration.report.data import (
+    AlertRow,
+    BenefitCost,
+    Caveats,
+    Figure,
+    IndicatorFigures,
+    KpiRow,
+    Ref,
+    ReportData,
+    TrendSeries,
+)
+from orchestration.report.render import render_report, report_filename
+from orchestration.report.text import LABELS, LANGUAGES, NumberRenderer, check_language, format_number, sentences
+
+NBSP = "\u00a0"
+MONTH = dt.date(2026, 6, 1)
+
+
+def fig(value: float | None, column: str = "value", lower: bool = False) -> Figure:
+    key = (("area_code", "TA24"), ("month", MONTH), ("indicator_code", "x"))
+    return Figure(value, Ref("mart_situational_picture", key, column), lower)
+
+
+def indicator(code: str, unit: str, value: float, ago: float, country_pct: float, direction: str) -> IndicatorFigures:
+    change = value - ago
+    return IndicatorFigures(
+        code=code,
+        name={"fi": f"{code} fi", "sv": f"{code} sv", "en": f"{code} en"},
+        unit=unit,
+        direction=direction,
+        value=fig(value),
+        value_year_ago=fig(ago, "value_year_ago"),
+        change_12m=fig(change, "change_12m"),
+        change_12m_pct=fig(100 * change / ago, "change_12m_pct"),
+        region_value=fig(value * 1.3, "region_value"),
+        country_value=fig(value * 17, "country_value"),
+        country_change_12m_pct=fig(country_pct, "change_12m_pct"),
+        rank_value=fig(None, "rank_value"),
+        ranked_count=fig(None, "ranked_on_value_count"),
+    )
+
+
+def report_data(*, is_sample: bool = True, unemployed_now: float = 18272, country_pct: float = 4.2) -> ReportData:
+    indicators = {
+        "unemployed": indicator("unemployed", "persons", unemployed_now, 17291, country_pct, "lower_is_better"),
+        "unemployment_rate": indicator("unemployment_rate", "percent", 13.0, 12.4, 0.3, "lower_is_better"),
+        "open_vacancies": indicator("open_vacancies", "vacancies", 497, 452, 2.0, "higher_is_better"),
+        "vacancies_per_unemployed": indicator("vacancies_per_unemployed", "ratio", 0.027, 0.026, 1, "higher_is_better"),
+    }
+    months = [dt.date(2025, m, 1) for m in range(1, 13)]
+    return ReportData(
+        area_code="TA24",
+        area_name={"fi": "Oulun seutu", "sv": "Uleåborgregionen", "en": "Oulu region"},
+        region_name={"fi": "Pohjois-Pohjanmaa", "sv": "Norra Österbotten", "en": "North Ostrobothnia"},
+        month=MONTH,
+        is_sample=is_sample,
+        published_at=dt.datetime(2026, 7, 22, 3, 41),
+        indicators=indicators,
+        benefit_cost=BenefitCost(MONTH, fig(8931241.58, "euros_paid"), fig(8821550.93, "euros_paid_year_ago"), True),
+        trend=[
+            TrendSeries("Oulun seutu", "area", months, [12.0 + m / 10 for m in range(12)]),
+            TrendSeries("Pohjois-Pohjanmaa", "region", months, [11.0] * 12),
+            TrendSeries("SSS", "country", months, [10.5] * 11 + [None]),
+            TrendSeries("TA39", "peer", months, [9.0] * 12),
+        ],
+        trend_table=[],
+        peer_codes=["TA39"],
+        peer_comparison=[],
+        shortages=[],
+        surpluses=[],
+        business=None,
+        kpis=[
+            KpiRow(
+                "unemployed",
+                {"fi": "Työttömät", "sv": "Arbetslösa", "en": "Unemployed"},
+                "month_value",
+                dt.date(2024, 12, 1),
+                fig(16926, "baseline_value"),
+                dt.date(2027, 12, 1),
+                fig(15000, "target_value"),
+                fig(15749, "expected_value"),
+                fig(18272, "actual_value"),
+                "off_track",
+                "owner",
+                True,
+            )
+        ],
+        alerts=[AlertRow("medium", "kpi_off_track", False, {"fi": "Tavoite jäljessä <b>.", "en": "Target off track."})],
+        municipalities=[],
+        sources=[],
+        caveats=Caveats(fig(31, "suppressed_cell_count"), ["open_vacancies"], fig(28.97, "country_unknown_area_pct")),
+        vacancy_series=[(m, 400.0 + i) for i, m in enumerate(months)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "value", "decimals", "expected"),
+    [
+        ("fi", 18272, 0, f"18{NBSP}272"),
+        ("fi", 13.04, 1, "13,0"),
+        ("fi", 1234567.891, 2, f"1{NBSP}234{NBSP}567,89"),
+        ("sv", 18272.5, 1, f"18{NBSP}272,5"),
+        ("en", 18272.5, 1, "18,272.5"),
+        ("en", 0.0272, 3, "0.027"),
+    ],
+)
+def test_numbers_follow_the_language(lang: str, value: float, decimals: int, expected: str) -> None:
+    assert format_number(value, lang, decimals) == expected
+
+
+def test_signed_numbers_carry_their_sign() -> None:
+    assert format_number(981, "en", 0, signed=True) == "+981"
+    assert format_number(-5.25, "en", 1, signed=True).replace("\u2212", "-") == "-5.2"
+    assert format_number(-5.25, "fi", 1, signed=True).replace("\u2212", "-") == "-5,2"
+
+
+def test_number_renderer_keeps_value_and_provenance() -> None:
+    html = str(NumberRenderer("fi")(fig(13.0357, "value"), "percent"))
+    assert f">13,0{NBSP}%</data>" in html
+    assert 'value="13.0357"' in html
+    ref = json.loads(re.search(r'data-ref="([^"]*)"', html).group(1).replace("&#34;", '"'))
+    assert ref == {
+        "t": "mart_situational_picture",
+        "k": {"area_code": "TA24", "month": "2026-06-01", "indicator_code": "x"},
+        "c": "value",
+    }
+
+
+def test_lower_bounds_and_missing_values_are_marked() -> None:
+    render = NumberRenderer("en")
+    assert "≥" in str(render(fig(497, lower=True), "vacancies"))
+    missing = str(render(fig(None)))
+    assert "<data" not in missing and ">..<" in missing
+
+
+def test_unknown_language_is_one_sentence() -> None:
+    with pytest.raises(SettingsError, match="Unknown report language 'de'"):
+        check_language("de")
+
+
+def test_every_language_has_every_label() -> None:
+    keys = set(LABELS["fi"])
+    for lang in LANGUAGES:
+        assert set(LABELS[lang]) == keys, lang
+
+
+def test_sentence_compares_the_area_with_the_country() -> None:
+    worse = " ".join(str(s) for s in sentences(report_data(country_pct=1.0), "en"))
+    assert "more than a year earlier" in worse
+    assert "the area did worse than the country" in worse
+    better = " ".join(str(s) for s in sentences(report_data(unemployed_now=16000, country_pct=1.0), "en"))
+    assert "fewer than a year earlier" in better and "did better" in better
+    fi = " ".join(str(s) for s in sentences(report_data(country_pct=1.0), "fi"))
+    assert "enemmän kuin vuotta aiemmin" in fi and "heikompi" in fi
+    assert "1/1" not in fi and "0/1 on aikataulussa" in fi
+
+
+def test_magnitude_shows_the_absolute_value_but_keeps_the_signed_value() -> None:
+    text = " ".join(str(s) for s in sentences(report_data(unemployed_now=16000), "en"))
+    match = re.search(r'<data class="num" value="(-1291(?:\.0)?)"[^>]*data-magnitude="true"[^>]*>([^<]*)</data>', text)
+    assert match and match.group(2) == "1,291"
+
+
+def test_charts_are_accessible_deterministic_and_unique() -> None:
+    months = [dt.date(2025, m, 1) for m in range(1, 7)]
+    series = [("A", "area", months, [1.0, 2.0, None, 4.0, 5.0, 6.0])]
+    first = str(charts.line_chart("chart-a", series, "fi", "Alt <text>"))
+    again = str(charts.line_chart("chart-a", series, "fi", "Alt <text>"))
+    other = str(charts.line_chart("chart-b", series, "fi", "Alt <text>"))
+    assert first == again
+    assert (
+        first.startswith("<svg")
+        and 'role="img"' in first
+        and '<title id="chart-a-title">Alt &lt;text&gt;</title>' in first
+    )
+    assert "<?xml" not in first and "DOCTYPE" not in first and "<metadata" not in first
+    ids_a = set(re.findall(r'id="([^"]+)"', first))
+    ids_b = set(re.findall(r'id="([^"]+)"', other))
+    assert ids_a and not ids_a & ids_b
+    assert "<text" in first  # svg.fonttype none: real text, not glyph paths
+    bars = str(charts.bar_chart("chart-c", ["x", "y"], [3.5, -1.25], "fi", "bars", decimals=1))
+    assert "+3,5" in bars and "1,2" in bars
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_template_renders_every_section(lang: str) -> None:
+    html = render_report(report_data(), lang)
+    assert f'<html lang="{lang}">' in html
+    assert 'id="sample-banner"' in html and LABELS[lang]["sample_banner"] in html
+    for section in ("summary", "headlines", "trend", "groups", "vacancies", "occupations", "business", "kpis"):
+        assert f'<section id="{section}"' in html
+    assert 'id="business-missing"' in html
+    assert "Tavoite jäljessä &lt;b&gt;." in html or "Target off track." in html
+    assert html.count("<svg") == 2  # trend and vacancies (no count groups in this data)
+    assert "@media print" in html
+
+
+def test_no_sample_banner_for_real_data() -> None:
+    html = render_report(report_data(is_sample=False), "fi")
+    assert "sample-banner" not in html and LABELS["fi"]["sample_banner"] not in html
+
+
+def test_report_file_name() -> None:
+    assert report_filename("TA24", "2026-06", "sv") == "tilannekuva_TA24_2026-06_sv.html"
+
+
+def test_business_rows_are_shown_per_source() -> None:
+    from dataclasses import replace
+
+    from orchestration.report.data import BusinessRow
+
+    rows = [
+        BusinessRow("prh", "month", MONTH, fig(120), fig(80), fig(40), fig(3), fig(12000), fig(1)),
+        BusinessRow(
+            "statfin", "quarter", dt.date(2026, 4, 1), fig(300), fig(310), fig(-10), fig(None), fig(9000), fig(None)
+        ),
+    ]
+    html = render_report(replace(report_data(), business=rows), "fi")
+    assert 'id="business-missing"' not in html
+    assert '<table data-source="prh">' in html and '<table data-source="statfin">' in html
+    assert "Q2/2026" in html and "6/2026" in html
+    statfin = re.search(r'<table data-source="statfin">.*?</table>', html, re.DOTALL)[0]
+    assert "Saneeraukset" not in statfin and "-10" in statfin.replace("\u2212", "-")
