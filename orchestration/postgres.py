@@ -49,6 +49,11 @@ _SIMPLE_TYPES = {
 }
 
 
+def _duckdb_ident(name: str) -> str:
+    """A DuckDB identifier quoted with its own quotes doubled (table names are data, not SQL)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def redacted(url: str) -> str:
     """The URL without its password, for messages."""
     parsed = urlparse(url)
@@ -96,7 +101,7 @@ def _load_build(pg: psycopg.Connection, source: duckdb.DuckDBPyConnection, schem
     with pg.transaction():
         pg.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
         for table in tables:
-            columns = source.execute(f'DESCRIBE main."{table}"').fetchall()
+            columns = source.execute(f"DESCRIBE main.{_duckdb_ident(table)}").fetchall()
             target = sql.Identifier(schema, table)
             pg.execute(
                 sql.SQL("CREATE TABLE {} ({})").format(
@@ -132,7 +137,8 @@ def _copy_rows(
     """Stream one table through a CSV file written by DuckDB into COPY FROM STDIN (lossless, fast)."""
     with tempfile.TemporaryDirectory(prefix="tilannekuva-pg-") as tmp:
         path = Path(tmp) / "rows.csv"
-        source.execute(f"COPY main.\"{table}\" TO '{path}' (FORMAT csv, HEADER false)")
+        literal = "'" + str(path).replace("'", "''") + "'"
+        source.execute(f"COPY main.{_duckdb_ident(table)} TO {literal} (FORMAT csv, HEADER false)")
         names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, names)
         with pg.cursor().copy(copy_sql) as copy, path.open("rb") as fh:

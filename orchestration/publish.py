@@ -221,6 +221,11 @@ def publish_serving(settings: Settings, docs_build: Path | None = None) -> Publi
             from orchestration.postgres import publish_to_postgres
 
             postgres_schema = publish_to_postgres(settings.postgres_url, tmp_db, [*tables, "publish_info"])
+        for published in (tmp_db, exports, docs):
+            if published:
+                read_only_for_others(published)
+        for folder in (settings.serving_dir, versions_dir):
+            folder.chmod(DIR_MODE)
     except BaseException:
         tmp_db.unlink(missing_ok=True)
         for staged in (exports, docs):
@@ -281,6 +286,21 @@ def _build_serving_file(
         )
         con.execute("CHECKPOINT")
     return tables, marts
+
+
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+
+
+def read_only_for_others(path: Path) -> None:
+    """Files 0644 and directories 0755 whatever the umask: everyone may read what is served, only the owner write."""
+    if path.is_dir():
+        path.chmod(DIR_MODE)
+        for child in path.rglob("*"):
+            if not child.is_symlink():
+                child.chmod(DIR_MODE if child.is_dir() else FILE_MODE)
+    elif path.exists():
+        path.chmod(FILE_MODE)
 
 
 def _switch_link(link: Path, target: Path) -> None:

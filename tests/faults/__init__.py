@@ -1,0 +1,1 @@
+"""Fault-injection suite: a loopback source server that misbehaves on purpose, and what the pipeline does about it."""
