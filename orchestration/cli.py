@@ -10,10 +10,12 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import sys
 import time
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -24,6 +26,8 @@ from ingestion.settings import Settings, check_data_dir_writable, load_settings,
 from ingestion.snapshot import SNAPSHOT_DIR
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
+PID_TAG = "tilannekuva/pid"
+HOST_TAG = "tilannekuva/host"
 EXIT_RUN_FAILED = 1
 EXIT_BAD_SETTINGS = 2
 
@@ -58,6 +62,37 @@ def preflight(settings: Settings) -> None:
             get_checked(session, name, url)
         except SourceError as exc:
             raise SettingsError(f"{name} cannot be reached at {url} ({exc.problem}).") from exc
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_runs(instance: Any) -> list[str]:
+    """Mark failed the CLI runs on this machine whose process is gone, and free their concurrency slots.
+
+    A refresh killed during dbt or publish (SIGKILL, out of memory, power cut) leaves its run STARTED
+    with the `warehouse` pool slot claimed; with no daemon to notice, every later run would wait for
+    that slot forever. Runs without the CLI's pid tag (launched by the daemon) are left to run monitoring.
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    released = []
+    live = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])
+    for run in instance.get_runs(filters=live):
+        pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
+        if not pid or not pid.isdigit() or host != socket.gethostname() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, message=f"the refresh process {pid} died (killed or crashed)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
@@ -151,6 +186,8 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
         echo_to(sys.stdout),
         redirect_stdout(log),
     ):
+        for run_id in release_dead_runs(instance):
+            print(f"  released run {run_id}: its process died mid-run (marked failed)", file=sys.stderr, flush=True)
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -161,6 +198,8 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
                 "tilannekuva/area": settings.area,
                 "tilannekuva/trigger": "rebuild" if rebuild else "cli",
                 ALERTED_BY_CLI_TAG: "cli",
+                PID_TAG: str(os.getpid()),
+                HOST_TAG: socket.gethostname(),
             },
         )
     failures = []
@@ -204,6 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run one read-only SELECT against the serving file")
     query.add_argument("sql", help="e.g. \"select * from dim_area where area_code = 'TA24'\"")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output (default: table)")
+    report = commands.add_parser("report", help="write the monthly situational-picture report (HTML, optional PDF)")
+    report.add_argument("--area", help="employment area code, e.g. TA24 (default: TILANNEKUVA_AREA or TA24)")
+    report.add_argument("--month", help="month as YYYY-MM (default: the latest month in the serving file)")
+    report.add_argument("--lang", default="fi", help="fi (default), sv or en")
+    report.add_argument("--out", type=Path, help="output file or directory (default: <data dir>/serving/reports/)")
+    report.add_argument("--pdf", action="store_true", help="also print a PDF beside it with headless Chromium")
     return parser
 
 
@@ -227,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
             from orchestration.query import query_command
 
             return query_command(settings.serving_path, args.sql, args.format)
+        if args.command == "report":
+            from orchestration.report.render import report_command
+
+            return report_command(settings, args.month, args.lang, args.out, args.pdf)
     except TilannekuvaError as exc:
         print(f"tilannekuva: {exc}", file=sys.stderr)
         return EXIT_BAD_SETTINGS

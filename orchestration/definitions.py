@@ -13,6 +13,7 @@ from dagster import (
 )
 
 from orchestration.alerts import CHECK_HOOKS, alert_on_run_failure
+from orchestration.assets.report import monthly_report
 from orchestration.assets.retention import landing_retention
 from orchestration.assets.serving import publish
 from orchestration.assets.sources import SOURCE_ASSETS
@@ -20,6 +21,7 @@ from orchestration.dbt import dbt_models, dbt_resource
 from orchestration.progress import progress_logger
 from orchestration.resources import PipelineSettings
 from orchestration.sensors import source_release_sensor
+from orchestration.sqlite_storage import RUN_SHARD_DIR  # noqa: F401  (registers the SQLite commit hook)
 
 # In-process: on two cores a multiprocess executor costs more in start-up than it wins, and the
 # DuckDB writers (dbt, publish) must run one at a time anyway.
@@ -41,7 +43,7 @@ nightly_refresh_schedule = ScheduleDefinition(
 )
 
 defs = Definitions(
-    assets=[*SOURCE_ASSETS, dbt_models, publish, landing_retention],
+    assets=[*SOURCE_ASSETS, dbt_models, publish, monthly_report, landing_retention],
     jobs=[nightly_refresh],
     schedules=[nightly_refresh_schedule],
     sensors=[source_release_sensor, alert_on_run_failure],
