@@ -223,6 +223,7 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
     print(f"\nDone in {elapsed:.0f} s.")
     print(f"  serving warehouse  {settings.serving_path}  (open read-only)")
     print(f"  Parquet exports    {settings.exports_dir}")
+    print(f"  monthly reports    {settings.serving_dir / 'reports'}")
     print(f"  run history        DAGSTER_HOME={home}  (dagster dev shows it)\n")
     print(headline(settings))
     return 0

@@ -173,6 +173,9 @@ def summarise(result: ExecuteInProcessResult) -> RunSummary:
             serving.append(SummaryRow(key, "ok", f"{len(meta.get('tables', {}))} tables published"))
         elif path[0] == "maintenance":
             serving.append(SummaryRow(key, "ok", f"keep {meta.get('keep', '?')} landing versions"))
+        elif path[0] == "report":
+            files = len(meta.get("paths", []))
+            serving.append(SummaryRow(key, "ok", f"{files} files, {meta.get('area', '?')} {meta.get('month', '?')}"))
         else:
             dbt_models += 1
     problems: list[SummaryRow] = []

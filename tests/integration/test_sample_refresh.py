@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def _serving(run: CliRun) -> duckdb.DuckDBPyConnection:
 
 def test_refresh_prints_where_and_headline(sample_refresh: CliRun) -> None:
     out = sample_refresh.stdout
-    assert "serving/tilannekuva.duckdb" in out and "serving/exports" in out
+    assert "serving/tilannekuva.duckdb" in out and "serving/exports" in out and "serving/reports" in out
+    assert re.search(r"report/monthly_report\s+ok\s+3 files, TA24 2026-10", out), out
     assert "Oulun seutu (TA24), 2026-10" in out
     assert "SAMPLE DATA" in out
     assert "unemployment rate" in out
