@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import requests
@@ -64,6 +65,10 @@ BATCH_ROWS = 50_000
 # Dumps at least this large are parsed in two processes (two halves split at a company boundary).
 PARALLEL_MIN_BYTES = 256 * 1024**2
 SPLIT_CANDIDATE = re.compile(rb'\}\s*,\s*(\{\s*"businessId")')
+# A company record nests ~6 levels; deeper is hostile or broken (and ijson's prefixes grow with depth squared).
+MAX_JSON_DEPTH = 64
+_STEP = np.zeros(256, np.int32)
+_STEP[list(b"[{")], _STEP[list(b"]}")] = 1, -1
 
 COMPANY_SCHEMA = pa.schema(
     [
@@ -127,13 +132,16 @@ def json_member(archive: zipfile.ZipFile, where: str, max_uncompressed: int) -> 
 
 
 class _CappedReader:
-    """A file wrapper that stops reading once more than `cap` decompressed bytes went through it."""
+    """A file wrapper that stops reading past `cap` decompressed bytes or `MAX_JSON_DEPTH` levels of nesting."""
 
     def __init__(self, raw: IO[bytes], cap: int, member: str) -> None:
         self.raw = raw
         self.cap = cap
         self.member = member
         self.read_bytes = 0
+        self.depth = 0
+        self.in_string = 0
+        self.backslashes = b""
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.raw.read(size)
@@ -142,7 +150,28 @@ class _CappedReader:
             raise SourceError(
                 SOURCE, f"ZIP member {self.member}", f"> {self.cap} bytes", "decompressed size exceeds the cap"
             )
+        self._check_depth(chunk)
         return chunk
+
+    def _check_depth(self, chunk: bytes) -> None:
+        """Track bracket depth outside strings, vectorised (escapes paired off first; a trailing run waits)."""
+        data = self.backslashes + chunk
+        kept = data.rstrip(b"\\")
+        self.backslashes = data[len(kept) :]
+        codes = np.frombuffer(kept.replace(b"\\\\", b"__").replace(b'\\"', b"__"), np.uint8)
+        if not len(codes):
+            return
+        quotes = np.cumsum(codes == ord('"'), dtype=np.int32) + self.in_string
+        depths = self.depth + np.cumsum(_STEP[codes] * (1 - (quotes & 1)), dtype=np.int32)
+        deepest = int(depths.max())
+        self.depth, self.in_string = int(depths[-1]), int(quotes[-1] & 1)
+        if deepest > MAX_JSON_DEPTH:
+            raise SourceError(
+                SOURCE,
+                f"ZIP member {self.member}",
+                f"depth {deepest} by byte {self.read_bytes}",
+                f"JSON nested deeper than {MAX_JSON_DEPTH}",
+            )
 
 
 class _Window:
@@ -244,7 +273,10 @@ def check_archive(zip_path: Path, max_uncompressed: int) -> zipfile.ZipInfo:
         with zipfile.ZipFile(zip_path) as archive:
             return json_member(archive, zip_path.name, max_uncompressed)
     except (zipfile.BadZipFile, EOFError) as exc:
-        raise SourceError(SOURCE, ZIP_FILE, zip_path.name, f"damaged or truncated ZIP ({exc})") from exc
+        with zip_path.open("rb") as fh:
+            head = fh.read(16)
+        size = zip_path.stat().st_size
+        raise SourceError(SOURCE, f"{ZIP_FILE} ({size} bytes)", head, f"damaged or truncated ZIP ({exc})") from exc
 
 
 # --- one company record → facts ------------------------------------------------------------------
@@ -588,6 +620,9 @@ def download_dump(
         if response.status_code >= 400:
             snippet = response.raw.read(200).decode("utf-8", "replace").strip()
             raise SourceError(SOURCE, "HTTP status", response.status_code, f"for GET {url}: {snippet}")
+        kind = response.headers.get("Content-Type") or ""
+        if kind.lower().startswith(("text/", "application/json")):
+            raise SourceError(SOURCE, "Content-Type", kind, f"for GET {url}: expected a ZIP archive")
         cap = session.max_response_bytes
         declared = int(response.headers.get("Content-Length") or 0)
         if declared > cap:

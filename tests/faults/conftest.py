@@ -44,6 +44,7 @@ def live_settings(server: FaultServer, data_dir: Path, **overrides: object) -> S
         "pxweb_base_url": server.pxweb_base_url,
         "classification_base_url": server.classification_base_url,
         "kela_base_url": server.kela_base_url,
+        "prh_base_url": server.prh_base_url,
         "retries": 3,
         "backoff_factor": 0.0,
         "connect_timeout": 2.0,

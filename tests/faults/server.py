@@ -435,6 +435,8 @@ def transform_body(fault: str, route: str, body: bytes) -> bytes:
     """The body with a content fault applied, in the route's own format."""
     if fault in ZIP_FAULTS:
         return _zip_fault(fault, route, body)
+    if route == "prh_zip":
+        return _prh_zip_fault(fault, body)
     if route == "ckan_csv":
         return _csv_fault(fault, body)
     if fault == "invalid_body":
@@ -614,6 +616,39 @@ def _csv_fault(fault: str, body: bytes) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _prh_zip_fault(fault: str, body: bytes) -> bytes:
+    """PRH's dump: the content fault applied to the JSON array inside the ZIP, re-packed as a sound ZIP."""
+    with zipfile.ZipFile(io.BytesIO(body)) as src:
+        [info] = src.infolist()
+        text = src.read(info)
+    if fault == "invalid_body":
+        text = text[: len(text) // 3] + b'}]{"broken": [1, 2,'
+    elif fault == "deep_json":
+        text = b"[" * 100_000 + b"]" * 100_000
+    else:
+        companies = json.loads(text)
+        if fault == "empty_valid_body":
+            companies = []
+        elif fault == "drift_renamed":
+            for company in companies:
+                company["businessID"] = company.pop("businessId")
+        elif fault == "drift_missing":
+            for company in companies:
+                (company.get("mainBusinessLine") or {}).pop("typeCodeSet", None)
+        elif fault == "drift_extra":
+            for company in companies:
+                company["tradeRegisterStatus"] = "1"
+        elif fault == "unknown_codes":
+            companies[-1]["companySituations"] = [{"type": "UUSI", "registrationDate": "2026-11-01", "source": "1"}]
+        elif fault == "duplicated_keys":
+            companies.insert(1, json.loads(json.dumps(companies[0])))
+        text = json.dumps(companies, ensure_ascii=False).encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        dst.writestr(info.filename, text)
+    return out.getvalue()
+
+
 def _zip_fault(fault: str, route: str, body: bytes) -> bytes:
     """A ZIP whose member escapes the extraction folder, or bytes that only start like a ZIP."""
     if route not in ("prh_zip",):
@@ -621,7 +656,7 @@ def _zip_fault(fault: str, route: str, body: bytes) -> bytes:
     if fault == "invalid_zip":
         return b"PK\x03\x04" + body[: len(body) // 2]
     out = io.BytesIO()
-    with zipfile.ZipFile(body and io.BytesIO(body)) as src, zipfile.ZipFile(out, "w") as dst:
+    with zipfile.ZipFile(body and io.BytesIO(body)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             dst.writestr("../../" + info.filename, src.read(info))
     return out.getvalue()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.errors import SourceError
 from ingestion.http import make_session
 from ingestion.landing import latest_version, read_attempts, read_manifest
 from ingestion.refresh import attempt_landing
@@ -24,6 +25,7 @@ from tests.faults.matrix import (
     CI_CELLS,
     FAILS,
     RETRIED,
+    STAGING_FAILED,
     SUCCEEDED,
     TARGETS,
     TOLERATED,
@@ -119,21 +121,35 @@ def test_fault_cell(fault: str, label: str, armed_server: FaultServer, cell_dir:
             assert _same_bodies(outcome.landed.path, earlier_dir)
             got = RETRIED if fault in TRANSIENT else SUCCEEDED
         else:
-            frame = target.tidy(outcome.landed.path)
-            suite = target.validate(frame)
-            assert suite.success, suite.summary()
-            got = TOLERATED
+            try:
+                frame = target.tidy(outcome.landed.path)
+                suite = target.validate(frame)
+            except SourceError as exc:  # the staging parse refused what landed
+                detail, suite = f"landed; refused at staging: {exc}", None
+                assert CLEAR_MESSAGE.match(str(exc)) and "Traceback" not in str(exc), f"unclear message: {exc!r}"
+                assert str(exc).startswith(f"{source}: "), f"message does not name {source}: {exc}"
+            if suite is not None and not suite.success:  # the staging suite refused it: quarantined
+                detail = "landed; refused at staging by its suite: " + suite.summary().replace("\n", " ")
+                assert suite.suite.startswith(f"{source}/"), detail
+            if suite is None or not suite.success:
+                got = STAGING_FAILED
+                # The refused data is the latest landing version; staging keeps its previous files.
+                assert latest_version(settings.landing_dir, source, name) == outcome.landed.path
+                assert _version_consistent(outcome.landed.path) == []
+            else:
+                got = TOLERATED
             if expected(fault, target) == BLOCKED_AT_DBT:
                 assert "TA99" in set(frame["employment_area_code"]), "the unknown area reaches staging"
                 got = BLOCKED_AT_DBT
-        detail = {
-            RETRIED: f"landed after {hits} faulty response(s)",
-            SUCCEEDED: "landed whole after a slow transfer",
-            TOLERATED: "landed; the extra field was ignored",
-            BLOCKED_AT_DBT: "landed and passed its suite with unknown area TA99; the dbt relationships test "
-            "stg_kela__unemployment_benefit.area_code → dim_area fails the build, so publish is blocked, and "
-            "reruns keep the bad version until the source's version changes (gap)",
-        }[got]
+        if got != STAGING_FAILED:
+            detail = {
+                RETRIED: f"landed after {hits} faulty response(s)",
+                SUCCEEDED: "landed whole after a slow transfer",
+                TOLERATED: "landed; the extra field was ignored",
+                BLOCKED_AT_DBT: "landed and passed its suite with unknown area TA99; the dbt relationships test "
+                "stg_kela__unemployment_benefit.area_code → dim_area fails the build, so publish is blocked, and "
+                "reruns keep the bad version until the source's version changes (gap)",
+            }[got]
     elapsed = time.monotonic() - started
     assert got == expected(fault, target), f"{label} × {fault}: expected {expected(fault, target)}, got {got}: {detail}"
 
