@@ -270,15 +270,22 @@ def validate_occupations(frame: pd.DataFrame) -> SuiteResult:
     return run_checks("statfin/occupations", {"long": frame, "derived": derived}, checks)
 
 
-def validate_occupation_classification(frame: pd.DataFrame) -> SuiteResult:
-    """The blocking suite for tidy `classifications/occupation_classification`."""
-    checks = [
+def classification_item_checks() -> list[Check]:
+    """Checks every classification's items share (frame `items`): one row per code, names fi/sv/en, levels 1-5."""
+    return [
         Check("items", gxe.ExpectColumnValuesToBeUnique(column="code"), "one row per code"),
         *[
             Check("items", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
             for c in ("code", "level", "name_fi", "name_sv", "name_en", "classification_id")
         ],
         Check("items", gxe.ExpectColumnValuesToBeBetween(column="level", min_value=1, max_value=5), "levels 1-5"),
+    ]
+
+
+def validate_occupation_classification(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `classifications/occupation_classification`."""
+    checks = [
+        *classification_item_checks(),
         Check(
             "items",
             gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^(?:\d{1,5}|X\w*)$"),
@@ -405,12 +412,7 @@ def validate_industry_classification(frame: pd.DataFrame) -> SuiteResult:
     sections = frame[frame["level"] == 1]
     divisions = frame[frame["level"] == 2]
     checks = [
-        Check("items", gxe.ExpectColumnValuesToBeUnique(column="code"), "one row per code"),
-        *[
-            Check("items", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
-            for c in ("code", "level", "name_fi", "name_sv", "name_en", "classification_id")
-        ],
-        Check("items", gxe.ExpectColumnValuesToBeBetween(column="level", min_value=1, max_value=5), "levels 1-5"),
+        *classification_item_checks(),
         Check(
             "items",
             gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^(?:[A-Z]|\d{2,5})$"),
