@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 
 from ingestion.sample_snapshot.generate import (
-    CLASSIFICATIONS_DIR,
     PXWEB_DIR,
     SAMPLE_NOTE,
     SAMPLE_SUFFIX,
@@ -34,6 +33,7 @@ from ingestion.sample_snapshot.generate import (
 )
 from ingestion.sample_snapshot.generate import _gzip_bytes as gzip_bytes
 from ingestion.sample_snapshot.generate import _json_bytes as json_bytes
+from ingestion.sample_snapshot.occupations import classification_item_documents
 
 MODULE_DIR = Path(__file__).resolve().parent
 INDUSTRIES_CSV = MODULE_DIR / "industries.csv"
@@ -283,21 +283,7 @@ def kony_documents(municipalities: list[Municipality], anchors: dict[str, Anchor
 
 def industry_documents() -> dict[str, bytes]:
     """The TOL 2008 items in fi, sv and en, shaped like the classification service's answer."""
-    rows = read_industries()
-    docs = {}
-    for lang in ("fi", "sv", "en"):
-        items = [
-            {
-                "code": r["code"],
-                "level": int(r["level"]),
-                "parentCode": r["parent_code"] or None,
-                "classificationItemNames": [{"lang": lang, "name": r[f"name_{lang}"]}],
-            }
-            for r in rows
-        ]
-        path = f"{CLASSIFICATIONS_DIR}/classifications/{INDUSTRY_CLASSIFICATION_ID}/classificationItems.{lang}.json"
-        docs[path] = json_bytes(items)
-    return docs
+    return classification_item_documents(INDUSTRY_CLASSIFICATION_ID, read_industries())
 
 
 def business_documents(municipalities: list[Municipality], anchors: dict[str, Anchor]) -> dict[str, bytes]:

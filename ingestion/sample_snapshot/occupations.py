@@ -143,7 +143,16 @@ def occupation_documents(municipalities: list[Municipality], anchors: dict[str, 
             for code, label, cs, ts in dims
         ],
     }
-    docs = {META_PATH: json_bytes(meta), CUBE_PATH: gzip_bytes(json_bytes(doc))}
+    return {
+        META_PATH: json_bytes(meta),
+        CUBE_PATH: gzip_bytes(json_bytes(doc)),
+        **classification_item_documents(CLASSIFICATION_ID, rows),
+    }
+
+
+def classification_item_documents(classification_id: str, rows: list[dict[str, str]]) -> dict[str, bytes]:
+    """A classification's items in fi, sv and en, shaped like the classification service's answer."""
+    docs = {}
     for lang in ("fi", "sv", "en"):
         items = [
             {
@@ -154,6 +163,7 @@ def occupation_documents(municipalities: list[Municipality], anchors: dict[str, 
             }
             for r in rows
         ]
-        path = f"{CLASSIFICATIONS_DIR}/classifications/{CLASSIFICATION_ID}/classificationItems.{lang}.json"
-        docs[path] = json_bytes(items)
+        docs[f"{CLASSIFICATIONS_DIR}/classifications/{classification_id}/classificationItems.{lang}.json"] = json_bytes(
+            items
+        )
     return docs
