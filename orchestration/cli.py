@@ -229,6 +229,17 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
     return 0
 
 
+def check_sources_command(settings: Settings) -> int:
+    """Print the check-sources table; exit 1 when any source is unreachable or has drifted."""
+    from ingestion.source_checks import check_sources, render
+
+    label = "the bundled sample snapshot" if settings.is_sample else "the live services"
+    print(f"Checking every source against {label} …", flush=True)
+    results = check_sources(settings, make_session(settings.with_overrides(retries=1)))
+    print(render(results))
+    return 0 if all(r.ok for r in results) else EXIT_RUN_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tilannekuva", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -244,6 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run one read-only SELECT against the serving file")
     query.add_argument("sql", help="e.g. \"select * from dim_area where area_code = 'TA24'\"")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output (default: table)")
+    check = commands.add_parser(
+        "check-sources", help="one small request per source: reachable, and still in the shape the pipeline reads?"
+    )
+    check.add_argument("--mode", choices=["sample", "live"], help="sample snapshot or live APIs (default: sample)")
     report = commands.add_parser("report", help="write the monthly situational-picture report (HTML, optional PDF)")
     report.add_argument("--area", help="employment area code, e.g. TA24 (default: TILANNEKUVA_AREA or TA24)")
     report.add_argument("--month", help="month as YYYY-MM (default: the latest month in the serving file)")
@@ -263,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "rebuild":
             check_data_dir_writable(settings)
             return run_refresh(settings, rebuild=True, verbose=args.verbose)
+        if args.command == "check-sources":
+            return check_sources_command(settings)
         if args.command == "status":
             from orchestration.status import collect_status, render
 

@@ -1,0 +1,161 @@
+"""`tilannekuva check-sources`: the smallest request per source, held against the shape the clients expect.
+
+Run it on a machine with internet before enabling the nightly schedule, and whenever a night fails
+on a source: each probe sends one small request through the same session and client code the
+refresh uses, and reports whether the source answered and whether the answer still has the shape
+the pipeline reads. A probe that needs an earlier one (a one-cell query needs the table's metadata)
+is skipped when that one failed, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ingestion.catalogue import LABOUR_MARKET
+from ingestion.errors import SourceError, TilannekuvaError
+from ingestion.http import SourceSession
+from ingestion.jsonstat import load_json, parse_jsonstat2
+from ingestion.pxweb import PxLimits, PxWebClient, TableMetadata
+from ingestion.settings import Settings
+
+# A SourceError on these fields means the request itself failed (see ingestion.http.get_checked).
+TRANSPORT_FIELDS = frozenset({"URL", "HTTP status"})
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One probe's row of the report."""
+
+    source: str
+    endpoint: str
+    reachable: bool | None
+    shape_ok: bool | None
+    difference: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reachable and self.shape_ok)
+
+
+@dataclass
+class Probe:
+    """A named request and the check of its answer; `run` returns what later probes need, or raises."""
+
+    source: str
+    endpoint: str
+    run: Callable[[dict[str, Any]], Any]
+    needs: tuple[str, ...] = ()
+    name: str = ""
+
+
+def _classify(exc: TilannekuvaError) -> tuple[bool, str]:
+    """(reachable, what differed) for a failed probe."""
+    if isinstance(exc, SourceError) and exc.field in TRANSPORT_FIELDS:
+        return False, str(exc)
+    return True, str(exc)
+
+
+def run_probes(probes: list[Probe]) -> Iterator[CheckResult]:
+    """Run the probes in order; each result is yielded as soon as it is known."""
+    found: dict[str, Any] = {}
+    failed: set[str] = set()
+    for probe in probes:
+        missing = [n for n in probe.needs if n in failed or n not in found]
+        if missing:
+            failed.add(probe.name)
+            yield CheckResult(probe.source, probe.endpoint, None, None, f"skipped: needs {', '.join(missing)}")
+            continue
+        try:
+            found[probe.name] = probe.run(found)
+        except TilannekuvaError as exc:
+            failed.add(probe.name)
+            reachable, difference = _classify(exc)
+            yield CheckResult(probe.source, probe.endpoint, reachable, False if reachable else None, difference)
+            continue
+        yield CheckResult(probe.source, probe.endpoint, True, True, "")
+
+
+def render(results: list[CheckResult]) -> str:
+    """The report as a plain-text table, then one line of totals."""
+    from tabulate import tabulate
+
+    def mark(value: bool | None) -> str:
+        return "–" if value is None else ("yes" if value else "NO")
+
+    rows = [(r.source, r.endpoint, mark(r.reachable), mark(r.shape_ok), r.difference) for r in results]
+    table = tabulate(
+        rows,
+        headers=["source", "endpoint", "reachable", "shape as expected", "what differed"],
+        tablefmt="simple",
+        maxcolwidths=[None, 60, None, None, 70],
+    )
+    drifted = sum(not r.ok for r in results)
+    verdict = "every source answered as expected" if not drifted else f"{drifted} of {len(results)} checks differ"
+    return f"{table}\n\n{verdict}."
+
+
+# --- Statistics Finland PxWeb --------------------------------------------------------------------
+
+
+def pxweb_probes(settings: Settings, session: SourceSession) -> list[Probe]:
+    """`?config`, the tyonv table list, 12r5's metadata and a one-cell json-stat2 query."""
+    client = PxWebClient(session, settings.pxweb_base_url, settings.language)
+    dataset = LABOUR_MARKET
+    source = "Statistics Finland PxWeb"
+
+    def config(_: dict[str, Any]) -> PxLimits:
+        limits, _response = client.config()
+        return limits
+
+    def table_list(_: dict[str, Any]) -> list[dict[str, Any]]:
+        tables, _response = client.list_tables(dataset.subject)
+        ids = [str(t.get("id")) for t in tables if isinstance(t, dict)]
+        if dataset.table_id not in ids:
+            raise SourceError(f"{source} {dataset.subject}", "table id", dataset.table_id, f"not listed; ids: {ids}")
+        return tables
+
+    def metadata(_: dict[str, Any]) -> TableMetadata:
+        meta, _response = client.metadata(dataset.table)
+        meta.require_values(meta.content_variable, dataset.measures)
+        meta.time_variable  # noqa: B018 - resolving the role is the check
+        if "KU564" not in meta.area_variable.values:
+            raise SourceError(dataset.table, f"variable {meta.area_variable.code}", "KU564", "Oulu is not offered")
+        return meta
+
+    def one_cell(found: dict[str, Any]) -> None:
+        meta: TableMetadata = found["pxweb/metadata"]
+        picks = {
+            meta.area_variable.code: "SSS",
+            meta.time_variable.code: meta.time_variable.values[-1],
+            meta.content_variable.code: "TYOTTOMATLOPUSSA",
+        }
+        body = {
+            "query": [{"code": c, "selection": {"filter": "item", "values": [v]}} for c, v in picks.items()],
+            "response": {"format": "json-stat2"},
+        }
+        doc = load_json(client.query(dataset.table, body).content, f"{dataset.table} one-cell query")
+        frame = parse_jsonstat2(doc, f"{dataset.table} one-cell query")
+        if len(frame) != 1:
+            raise SourceError(dataset.table, "one-cell query", len(frame), "expected exactly one cell")
+        if not doc.get("updated"):
+            raise SourceError(dataset.table, "updated", doc.get("updated"), "no release stamp in the answer")
+
+    base = f"{settings.pxweb_base_url}/{settings.language}"
+    return [
+        Probe(source, f"{base}/?config", config, name="pxweb/config"),
+        Probe(source, f"{base}/{dataset.subject}", table_list, needs=("pxweb/config",), name="pxweb/tables"),
+        Probe(source, f"{base}/{dataset.table}", metadata, needs=("pxweb/config",), name="pxweb/metadata"),
+        Probe(source, f"{base}/{dataset.table} POST 1 cell", one_cell, needs=("pxweb/metadata",), name="pxweb/query"),
+    ]
+
+
+def build_probes(settings: Settings, session: SourceSession) -> list[Probe]:
+    """Every source's probes, in the order a refresh meets them."""
+    return [*pxweb_probes(settings, session)]
+
+
+def check_sources(settings: Settings, session: SourceSession) -> list[CheckResult]:
+    """Run every probe and return the rows of the report."""
+    return list(run_probes(build_probes(settings, session)))
