@@ -182,7 +182,7 @@ BUSINESS_DYNAMICS = PxWebDataset(
     # "Aloittaneet ja lopettaneet yritykset kunnittain ja toimialaluokituksen TOL 2008 mukaisesti, 2013Q1-2020Q4":
     # by municipality, by industry and quarterly (a "…Q…" range or the word neljännes).
     title_pattern=r"(?i)^(?=.*aloittaneet\s+ja\s+lopettaneet\s+yritykset)(?=.*\bkun(?:nittain|ta)\b)"
-    r"(?=.*toimiala)(?=.*(?:neljännes|\d{4}Q[1-4]))",
+    r"(?=.*toimial)(?=.*(?:neljännes|\d{4}Q[1-4]))",
     measures=("aloittaneet", "lopettaneet", "yrityskanta"),
     # codes aloittaneita/lopettaneita/yrityskanta, texts Aloittaneet/Lopettaneet/Yrityskanta (not Aloittaneiden …)
     measure_patterns=(
