@@ -26,6 +26,7 @@ from ingestion.http import SourceSession, make_session
 from ingestion.landing import latest_version
 from ingestion.pxweb import TableChoice, TableMetadata, Variable, find_table
 from ingestion.refresh import dataset_status
+from ingestion.releases import pxweb_release
 from ingestion.sample_snapshot import business
 from ingestion.settings import load_settings
 from ingestion.snapshot import SNAPSHOT_DIR, mount_snapshot
@@ -230,6 +231,14 @@ def test_missing_table_fails_the_landing_with_the_titles(tmp_path: Path) -> None
     ):
         land_pxweb_table(settings, session, BANKRUPTCIES)
     assert latest_version(settings.landing_dir, "statfin", "bankruptcies") is None
+
+
+def test_release_stamp_comes_from_the_table_chosen_by_title(tmp_path: Path) -> None:
+    """The release sensor looks where the landing looks: aly in the archive database, kony's 13fe."""
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    session = make_session(settings)
+    assert pxweb_release(settings, session, BUSINESS_DYNAMICS).published == business.ALY_UPDATED
+    assert pxweb_release(settings, session, BANKRUPTCIES).published == business.KONY_UPDATED
 
 
 @pytest.fixture(scope="module")
