@@ -9,12 +9,16 @@ from dataclasses import dataclass
 class Dimension:
     """A table variable beyond area, time and content, found by the prefix of its (vintage-dependent) code.
 
-    All its values are fetched. An optional one may be absent (eliminated) and then reads as the total `SSS`.
+    It is found by code prefix or, as codes change by vintage, by the prefix of its text. An optional one
+    may be absent (eliminated) and then reads as the total `SSS`.
     """
 
     code_prefix: str
     column: str
     required: bool = True
+    # Which values are fetched: "all"; "sections" (the total SSS and TOL sections A…X, dropping the
+    # divisions some tables mix in); "total" (only SSS, or the variable left out when it can be eliminated).
+    values: str = "all"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,11 @@ class PxWebDataset:
     # When set, the table is found in the subject's table list by this regex on its title (ids unverified);
     # `table_id` is then only the id last seen, for documentation.
     title_pattern: str | None = None
+    # Folders listed after `subject` when no title there matches (the archive database StatFin_Passiivi).
+    archive_subjects: tuple[str, ...] = ()
+    # Content values resolved by code or text (codes unverified): (measure as staged, regex on code or text).
+    # Staged rows carry the measure name; the source's own code is kept in the landing manifest.
+    measure_patterns: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -163,31 +172,46 @@ INDUSTRY_CLASSIFICATION = ClassificationItemsDataset(
 )
 
 # Business statistics (SOURCES.md §1.3): ids and codes unverified after June 2026, so the tables are
-# found by title in the subject's table list; a missing content code fails naming the code.
+# found by title in the current and the archive database, and contents by their codes or texts.
 BUSINESS_DYNAMICS = PxWebDataset(
     source="statfin",
     name="business_dynamics",
     subject="StatFin/aly",
+    archive_subjects=("StatFin_Passiivi/aly",),
     table_id="11yq.px",
-    # any word order: "…yritykset neljännesvuosittain kunnittain…" or "…muuttujina Kunta, Toimiala, Neljännes…"
-    title_pattern=r"(?i)^(?=.*aloittaneet\s+ja\s+lopettaneet\s+yritykset)(?=.*neljännes)(?=.*kun[nt])",
+    # "Aloittaneet ja lopettaneet yritykset kunnittain ja toimialaluokituksen TOL 2008 mukaisesti, 2013Q1-2020Q4":
+    # by municipality, by industry and quarterly (a "…Q…" range or the word neljännes).
+    title_pattern=r"(?i)^(?=.*aloittaneet\s+ja\s+lopettaneet\s+yritykset)(?=.*\bkun(?:nittain|ta)\b)"
+    r"(?=.*toimial)(?=.*(?:neljännes|\d{4}Q[1-4]))",
     measures=("aloittaneet", "lopettaneet", "yrityskanta"),
+    # codes aloittaneita/lopettaneita/yrityskanta, texts Aloittaneet/Lopettaneet/Yrityskanta (not Aloittaneiden …)
+    measure_patterns=(
+        ("aloittaneet", r"(?i)^aloittane(?:et|ita)\b"),
+        ("lopettaneet", r"(?i)^lopettane(?:et|ita)\b"),
+        ("yrityskanta", r"(?i)^yrityskanta\b"),
+    ),
     area_prefixes=("SSS", "KU"),
     frequency="quarterly",
     description="Enterprise openings, closures and stock by municipality, TOL 2008 section and quarter (aly).",
-    dimensions=(Dimension("toimiala", "industry_code"),),
+    dimensions=(Dimension("toimiala", "industry_code", values="sections"),),
 )
 
 BANKRUPTCIES = PxWebDataset(
     source="statfin",
     name="bankruptcies",
     subject="StatFin/kony",
-    table_id="13fd.px",
-    title_pattern=r"(?i)^(?=.*konkurss)(?=.*kuukau)(?=.*maakun)",
+    archive_subjects=("StatFin_Passiivi/kony",),
+    table_id="13fe.px",
+    # "Konkurssit kuukausittain alueittain ja toimialoittain, 2003M01-2023M05" (region × industry), never the
+    # national "Konkurssit kuukausittain vuodesta 1986" (13fb).
+    title_pattern=r"(?i)^(?=.*\bkonkurssit\b)(?=.*(?:kuukausittain|\d{4}M\d{2}))(?=.*\b(?:alueittain|maakunnittain)\b)",
     measures=("konkurssit",),
+    # "Konkurssit", "Vireille pannut konkurssit", "Konkurssien lukumäärä" — not "Konkurssiyritysten henkilöstö"
+    measure_patterns=(("konkurssit", r"(?i)^(?:vireille\s+pannut\s+)?konkurssi(?:t|a|en\s+lukumäärä)?\b"),),
     area_prefixes=("SSS", "MK"),
     frequency="monthly",
-    description="Bankruptcies filed by month for the whole country and each region (kony).",
+    description="Bankruptcies filed by month for the whole country and each region, all industries (kony).",
+    dimensions=(Dimension("toimiala", "industry_code", required=False, values="total"),),
 )
 
 

@@ -29,6 +29,7 @@ from ingestion.catalogue import (
     POPULATION_KEY_FIGURES,
     CkanCsvDataset,
     ClassificationItemsDataset,
+    Dimension,
     PxWebDataset,
 )
 from ingestion.classification_items import fetch_items, parse_items
@@ -46,7 +47,15 @@ from ingestion.jsonstat import load_json, parse_jsonstat2
 from ingestion.kela import SOURCE as SOURCE_KELA
 from ingestion.kela import choose_resource, download, package_show, parse_csv, tidy_benefit
 from ingestion.landing import LandingVersion, VersionManifest, latest_version, read_manifest, record_attempt
-from ingestion.pxweb import PxWebClient, TableMetadata, Variable, find_table, periods_from, plan_queries
+from ingestion.pxweb import (
+    PxWebClient,
+    TableMetadata,
+    Variable,
+    find_table,
+    list_folders,
+    periods_from,
+    plan_queries,
+)
 from ingestion.settings import Settings
 
 PERIOD = re.compile(r"^(\d{4})M(0[1-9]|1[0-2])$")
@@ -117,11 +126,17 @@ def unchanged_since(settings: Settings, source: str, dataset: str, print_: str, 
 
 
 def _extra_variables(meta: TableMetadata, dataset: PxWebDataset) -> dict[str, Variable]:
-    """The catalogue's extra dimensions resolved to this vintage's variable codes (column → variable)."""
+    """The catalogue's extra dimensions resolved to this vintage's variable codes (column → variable).
+
+    A variable is found by the prefix of its code, or else of its text (`Toimiala` may be coded anyhow).
+    """
     found: dict[str, Variable] = {}
     codes = [v.code for v in meta.variables]
     for dim in dataset.dimensions:
-        matches = [v for v in meta.variables if v.code.lower().startswith(dim.code_prefix.lower())]
+        prefix = dim.code_prefix.lower()
+        matches = [v for v in meta.variables if v.code.lower().startswith(prefix)]
+        if not matches:
+            matches = [v for v in meta.variables if v.text.lower().startswith(prefix)]
         if len(matches) > 1:
             raise SourceError(dataset.table, "variables", codes, f"several variables start with {dim.code_prefix!r}")
         if matches:
@@ -129,6 +144,53 @@ def _extra_variables(meta: TableMetadata, dataset: PxWebDataset) -> dict[str, Va
         elif dim.required:
             raise SourceError(dataset.table, "variables", codes, f"no variable starting with {dim.code_prefix!r}")
     return found
+
+
+TOL_SECTION = re.compile(r"^(?:SSS|[A-Z])$")
+
+
+def _dimension_values(table: str, dim: Dimension, variable: Variable) -> list[str] | None:
+    """The values to fetch of an extra dimension; None leaves the variable out (its total by elimination)."""
+    if dim.values == "sections":
+        sections = [v for v in variable.values if TOL_SECTION.match(v)]
+        if not sections:
+            raise SourceError(table, f"variable {variable.code}", list(variable.values[:10]), "no TOL sections (A…X)")
+        return sections
+    if dim.values == "total":
+        if "SSS" in variable.values:
+            return ["SSS"]
+        if variable.elimination:
+            return None
+        raise SourceError(
+            table, f"variable {variable.code}", list(variable.values[:10]), "no total SSS and cannot be eliminated"
+        )
+    return list(variable.values)
+
+
+def _measure_codes(table: str, meta: TableMetadata, content: Variable, dataset: PxWebDataset) -> dict[str, str]:
+    """Each staged measure name → the table's own content code, resolved by code or value text.
+
+    Without patterns the measures are the codes themselves. A pattern matching no value, or several
+    values none of which is coded as the measure, fails naming the values seen.
+    """
+    if not dataset.measure_patterns:
+        meta.require_values(content, dataset.measures)
+        return {m: m for m in dataset.measures}
+    values = list(zip(content.values, content.value_texts, strict=False))
+    seen = "; ".join(f"{code}: {text}" for code, text in values)
+    resolved: dict[str, str] = {}
+    for measure, raw in dataset.measure_patterns:
+        pattern = re.compile(raw)
+        matches = [code for code, text in values if pattern.search(code) or pattern.search(text)]
+        exact = [code for code in matches if code.lower() == measure.lower()]
+        if len(matches) == 1 or len(exact) == 1:
+            resolved[measure] = (exact or matches)[0]
+            continue
+        problem = "no content value" if not matches else f"{len(matches)} content values"
+        raise SourceError(
+            table, f"variable {content.code}", measure, f"{problem} matching {raw} by code or text; values seen: {seen}"
+        )
+    return resolved
 
 
 def _first_period(settings: Settings, dataset: PxWebDataset) -> str:
@@ -148,15 +210,27 @@ def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebD
     with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
         limits, response = client.config()
         version.add("config.json", response)
+        listed: dict[str, object] = {}
         if dataset.title_pattern:
-            tables, response = client.list_tables(dataset.subject)
-            version.add("tables.json", response)
-            table = f"{dataset.subject}/{find_table(tables, dataset.subject, dataset.title_pattern)}"
+            folders = list_folders(client, (dataset.subject, *dataset.archive_subjects))
+            folder_state: dict[str, str] = {}
+            for subject, tables, response in folders:
+                if response is not None:
+                    database = subject.split("/")[0]
+                    version.add("tables.json" if subject == dataset.subject else f"tables.{database}.json", response)
+                folder_state[subject] = "listed" if tables is not None else "not found"
+            choice = find_table([(subject, tables) for subject, tables, _ in folders], dataset.title_pattern)
+            table = choice.table
+            listed = {"listed_title": choice.title, "folders": folder_state}
         meta, response = client.metadata(table)
         version.add("metadata.json", response)
         area, time, content = meta.area_variable, meta.time_variable, meta.content_variable
-        meta.require_values(content, dataset.measures)
+        measure_codes = _measure_codes(table, meta, content, dataset)
         extra = _extra_variables(meta, dataset)
+        dims = {d.column: d for d in dataset.dimensions}
+        extra_values = {column: _dimension_values(table, dims[column], v) for column, v in extra.items()}
+        eliminated = [extra[column].code for column, values in extra_values.items() if values is None]
+        extra = {column: v for column, v in extra.items() if extra_values[column] is not None}
         areas = [v for v in area.values if v.startswith(dataset.area_prefixes)]
         start = _first_period(settings, dataset)
         periods = periods_from(time, start)
@@ -164,8 +238,8 @@ def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebD
             raise SourceError(table, f"variable {time.code}", start, "no periods from this start on")
         if dataset.latest_periods:
             periods = periods[-dataset.latest_periods :]
-        selections = {area.code: areas, time.code: periods, content.code: list(dataset.measures)}
-        selections.update({v.code: list(v.values) for v in extra.values()})
+        selections = {area.code: areas, time.code: periods, content.code: list(measure_codes.values())}
+        selections.update({v.code: list(extra_values[column] or []) for column, v in extra.items()})
         probe_body = {
             "query": [{"code": k, "selection": {"filter": "item", "values": [v[-1]]}} for k, v in selections.items()],
             "response": {"format": "json-stat2"},
@@ -194,6 +268,9 @@ def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebD
             "title": meta.title,
             "dimensions": {"area": area.code, "time": time.code, "content": content.code},
             "extra_dimensions": {column: v.code for column, v in extra.items()},
+            **({"eliminated": eliminated} if eliminated else {}),
+            **({"measure_codes": measure_codes} if dataset.measure_patterns else {}),
+            **listed,
             "areas": len(areas),
             "periods": [periods[0], periods[-1]],
             "latest_period": periods[-1],
@@ -224,6 +301,10 @@ def _pxweb_long(version_dir: Path, dataset: PxWebDataset) -> tuple[pd.DataFrame,
     if not frames:
         raise SourceError(dataset.table, "landing", str(version_dir), "no data responses in this version")
     tidy = pd.concat(frames, ignore_index=True)
+    # the table's own content codes back to the staged measure names (aloittaneita → aloittaneet)
+    to_measure = {code: measure for measure, code in manifest.details.get("measure_codes", {}).items()}
+    if to_measure:
+        tidy["measure"] = tidy["measure"].replace(to_measure)
     for dim in dataset.dimensions:
         if dim.column not in tidy.columns:
             tidy[dim.column] = "SSS"

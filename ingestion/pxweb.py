@@ -73,13 +73,24 @@ class TableMetadata:
 
     @property
     def area_variable(self) -> Variable:
-        # Prefer municipality codes: other variables (sex, age) may also offer a total coded SSS.
-        found = [v for v in self.variables if any(val.startswith("KU") for val in v.values)]
-        if not found:
-            found = [v for v in self.variables if "SSS" in v.values]
+        """The variable offering municipality (`KU…`), else region (`MK…`) codes, else the only one offering `SSS`.
+
+        A total coded `SSS` is offered by other variables too (sex, age, industry in a region × industry
+        table), so `SSS` alone decides only when no variable offers area codes.
+        """
+        codes = [v.code for v in self.variables]
+        for kind, prefix in (("municipality", "KU"), ("region", "MK")):
+            area_code = re.compile(rf"^{prefix}\d")
+            found = [v for v in self.variables if any(area_code.match(val) for val in v.values)]
+            if len(found) > 1:
+                raise SourceError(
+                    self.table, "variables", [v.code for v in found], f"several variables offer {kind} codes {prefix}…"
+                )
+            if found:
+                return found[0]
+        found = [v for v in self.variables if "SSS" in v.values and not v.time]
         if len(found) != 1:
-            codes = [v.code for v in self.variables]
-            raise SourceError(self.table, "variables", codes, "no single area variable offering KU/SSS codes found")
+            raise SourceError(self.table, "variables", codes, "no single area variable offering KU/MK/SSS codes found")
         return found[0]
 
     def require_values(self, variable: Variable, wanted: Sequence[str]) -> None:
@@ -240,27 +251,88 @@ def check_answer(table: str, body: dict[str, Any], doc: Any) -> None:
             raise SourceError(table, f"dimension {code}", absent[0], "asked-for code missing from the answer")
 
 
-def find_table(tables: Any, subject: str, title_pattern: str) -> str:
-    """The id of the one table of a subject listing whose title matches `title_pattern`.
+@dataclass(frozen=True)
+class TableChoice:
+    """The table chosen by title: the folder it was found in (current or archive database) and its listing entry."""
 
-    Table ids are not stable (the June 2026 renaming), titles are: a table is chosen by title, and
-    nothing or several matches fail naming the subject, the pattern and the titles seen.
+    subject: str
+    table_id: str
+    title: str
+    updated: str | None
+
+    @property
+    def table(self) -> str:
+        return f"{self.subject}/{self.table_id}"
+
+
+# A period range closing a title, as in "…, 2013Q1-2020Q4" or "…, 2003M01-2023M05" or "…, 1990-2025".
+_TITLE_RANGE = re.compile(r"(\d{4})(?:[QM]\d{1,2})?\s*[-–]\s*(\d{4})(?:([QM])(\d{1,2}))?")
+
+
+def _title_end(title: str) -> tuple[int, int]:
+    """(year, month) at which the last period range of a title ends; (0, 0) when the title has none."""
+    ranges = list(_TITLE_RANGE.finditer(title))
+    if not ranges:
+        return 0, 0
+    _, year, kind, number = ranges[-1].groups()
+    month = 12 if kind is None else int(number) * (3 if kind == "Q" else 1)
+    return int(year), month
+
+
+def list_folders(
+    client: PxWebClient, subjects: Sequence[str]
+) -> list[tuple[str, list[dict[str, Any]] | None, requests.Response | None]]:
+    """Each subject folder's table list, in order; a folder the database does not have (HTTP 404) lists as None."""
+    found: list[tuple[str, list[dict[str, Any]] | None, requests.Response | None]] = []
+    for subject in subjects:
+        try:
+            tables, response = client.list_tables(subject)
+        except SourceError as exc:
+            if exc.field != "HTTP status" or exc.value != 404:
+                raise
+            found.append((subject, None, None))
+            continue
+        found.append((subject, tables, response))
+    return found
+
+
+def find_table(listings: Sequence[tuple[str, Any]], title_pattern: str) -> TableChoice:
+    """The table whose title matches `title_pattern`, from subject listings given in order of preference.
+
+    Table ids are not stable (the June 2026 renaming) and tables move to the archive database
+    (`StatFin_Passiivi`); titles are what identifies a table. The rule, deterministic:
+    the first listing (current `StatFin` before the archive) with any match wins; within it, the
+    title whose period range ends latest ("…, 2013Q1-2020Q4"), then the latest `updated`, then the
+    smallest id. When nothing matches, one sentence names the pattern and every `id: title` seen.
+    A listing of None is a folder the database does not have.
     """
-    where = f"{SOURCE} {subject}"
-    if not isinstance(tables, list):
-        raise SourceError(where, "table list", type(tables).__name__, "expected a JSON array")
     pattern = re.compile(title_pattern)
-    entries = [t for t in tables if isinstance(t, dict) and t.get("type") == "t"]
-    titles = [f"{t.get('id')}: {t.get('text')}" for t in entries]
-    matches = [t for t in entries if pattern.search(str(t.get("text") or ""))]
-    if len(matches) != 1:
-        problem = "no table title matches" if not matches else f"{len(matches)} table titles match"
-        seen = "; ".join(titles) if titles else "(no tables)"
-        raise SourceError(where, "table title", title_pattern, f"{problem}; titles seen: {seen}")
-    table_id = str(matches[0].get("id") or "")
-    if not table_id:
-        raise SourceError(where, "table id", matches[0], "the matching table has no id")
-    return table_id
+    seen: list[str] = []
+    for subject, tables in listings:
+        if tables is None:
+            seen.append(f"in {subject}: (no such folder)")
+            continue
+        if not isinstance(tables, list):
+            raise SourceError(f"{SOURCE} {subject}", "table list", type(tables).__name__, "expected a JSON array")
+        entries = [t for t in tables if isinstance(t, dict) and t.get("type") == "t"]
+        matches = sorted(
+            (t for t in entries if pattern.search(str(t.get("text") or ""))), key=lambda t: str(t.get("id") or "")
+        )
+        if matches:
+            best = sorted(
+                matches, key=lambda t: (_title_end(str(t.get("text") or "")), str(t.get("updated") or "")), reverse=True
+            )[0]
+            table_id = str(best.get("id") or "")
+            if not table_id:
+                raise SourceError(f"{SOURCE} {subject}", "table id", best, "the matching table has no id")
+            updated = best.get("updated")
+            return TableChoice(subject, table_id, str(best.get("text") or ""), str(updated) if updated else None)
+        titles = "; ".join(f"{t.get('id')}: {t.get('text')}" for t in entries) or "(no tables)"
+        seen.append(f"in {subject}: {titles}")
+    where = " and ".join(subject for subject, _ in listings)
+    raise SourceError(
+        f"{SOURCE} {where}", "table title", title_pattern, f"no table title matches; tables seen {'; '.join(seen)}"
+    )
 
 
 def periods_from(variable: Variable, start: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ingestion.catalogue import (
     DATASETS,
@@ -26,7 +27,7 @@ from ingestion.http import SourceSession
 from ingestion.kela import choose_resource, package_show
 from ingestion.landing import latest_version, read_manifest
 from ingestion.prh import remote_version
-from ingestion.pxweb import PxWebClient
+from ingestion.pxweb import PxWebClient, find_table, list_folders
 from ingestion.settings import Settings
 
 
@@ -68,8 +69,14 @@ def _landed_stamp(settings: Settings, source: str, name: str) -> str | None:
 def pxweb_release(settings: Settings, session: SourceSession, dataset: PxWebDataset) -> ReleaseState:
     """The table's `updated` stamp from its subject folder's table list."""
     client = PxWebClient(session, settings.pxweb_base_url, settings.language)
-    tables, _ = client.list_tables(dataset.subject)
-    entry = next((t for t in tables if isinstance(t, dict) and t.get("id") == dataset.table_id), None)
+    if dataset.title_pattern:
+        # found by title, in the current or the archive database, exactly as the landing chooses it
+        folders = list_folders(client, (dataset.subject, *dataset.archive_subjects))
+        choice = find_table([(subject, tables) for subject, tables, _ in folders], dataset.title_pattern)
+        entry: dict[str, Any] | None = {"id": choice.table_id, "updated": choice.updated}
+    else:
+        tables, _ = client.list_tables(dataset.subject)
+        entry = next((t for t in tables if isinstance(t, dict) and t.get("id") == dataset.table_id), None)
     if entry is None:
         raise SourceError(f"PxWeb {dataset.subject}", "table list id", dataset.table_id, "table not in the folder")
     stamp = entry.get("updated")

@@ -5,12 +5,17 @@ Synthetic but consistent and believable:
   municipality's levels scale with its population (≈ 2 × its real labour-force anchor), spread over
   the sections with fixed national shares and a persistent local tilt; flows follow the business
   cycle and the season (openings peak in Q1, closures in Q4) with Poisson noise; the stock moves by
-  the flows. The all-industries row (`SSS`) and the country row are exact sums.
-- kony (bankruptcies filed by month, whole country and regions): monthly Poisson counts with the
-  national level of 2019-2026 (a dip in 2020-2021, a rise from 2023) shared out by region population;
-  the country row is the exact sum.
-- the subject folders list the tables with their titles, plus a neighbouring table each, so the
-  client has to choose by title exactly as in live mode.
+  the flows. The all-industries row (`SSS`) and the country row are exact sums. Like the real table
+  it lives in the archive database (`StatFin_Passiivi/aly`), has the variables `Kunta`, `Toimiala`,
+  `Vuosineljännes`, `Tiedot`, mixes some divisions (`A01`, …) in among the sections and has the
+  content codes `aloittaneita`, `lopettaneita`, `yrityskanta`.
+- kony (bankruptcies filed by month by region and industry): monthly Poisson counts with the national
+  level of 2019-2026 (a dip in 2020-2021, a rise from 2023) shared out by region population and over
+  the sections; the country and all-industries (`SSS`) rows are exact sums. A second content (the
+  personnel of the bankrupt enterprises) is there to be left out.
+- the subject folders of both databases (`StatFin`, `StatFin_Passiivi`) list the tables with titles
+  worded as the real ones (SOURCES.md §1.3, with the sample's period range), among decoys such as the
+  national bankruptcies table `13fb`, so the client has to choose by title exactly as in live mode.
 - the TOL 2008 classification (`industries.csv`): the complete 21 sections and 88 divisions, and an
   abridged, labelled subset of groups, classes and subclasses.
 """
@@ -43,39 +48,95 @@ SOURCE = "Tilastokeskus, aloittaneet ja lopettaneet yritykset"
 KONY_SOURCE = "Tilastokeskus, konkurssit ja yrityssaneeraukset"
 INDUSTRY_CLASSIFICATION_ID = "toimiala_1_20080101"
 
-ALY_DIR = f"{PXWEB_DIR}/fi/StatFin/aly"
+ARCHIVE_DIR = f"{PXWEB_DIR}/fi/StatFin_Passiivi"
+ALY_DIR = f"{ARCHIVE_DIR}/aly"
 ALY_LIST_PATH = f"{PXWEB_DIR}/fi/StatFin/aly.json"
+ALY_ARCHIVE_LIST_PATH = f"{ARCHIVE_DIR}/aly.json"
 ALY_TABLE = "11yq"
-ALY_TEXT = "Aloittaneet ja lopettaneet yritykset neljännesvuosittain kunnittain ja toimialoittain"
-ALY_TITLE = ALY_TEXT + " muuttujina Alue, Toimiala, Vuosineljännes ja Tiedot" + SAMPLE_SUFFIX
-ALY_UPDATED = "2026-10-29T05:00:00Z"  # 2026Q2, published about four months after the quarter
-ALY_NEIGHBOUR = {
-    "id": "11yr.px",
-    "type": "t",
-    "text": "Aloittaneet ja lopettaneet yritykset vuosittain toimialoittain" + SAMPLE_SUFFIX,
-    "updated": ALY_UPDATED,
-}
 QUARTERS = [f"{y}Q{q}" for y in range(2019, 2027) for q in range(1, 5) if (y, q) <= (2026, 2)]
+# Worded as the real title (SOURCES.md §1.3: "…, 2013Q1-2020Q4"), with the sample's own period range.
+ALY_TEXT = (
+    "Aloittaneet ja lopettaneet yritykset kunnittain ja toimialaluokituksen TOL 2008 mukaisesti, "
+    f"{QUARTERS[0]}-{QUARTERS[-1]}"
+)
+ALY_TITLE = "Aloittaneet ja lopettaneet yritykset muuttujina Kunta, Toimiala, Vuosineljännes ja Tiedot" + SAMPLE_SUFFIX
+ALY_UPDATED = "2026-10-29T05:00:00Z"  # 2026Q2, published about four months after the quarter
 ALY_CONTENTS = [
-    ("aloittaneet", "Aloittaneet yritykset (lkm)"),
-    ("lopettaneet", "Lopettaneet yritykset (lkm)"),
-    ("yrityskanta", "Yrityskanta neljänneksen lopussa (lkm)"),
+    ("aloittaneita", "Aloittaneet"),
+    ("lopettaneita", "Lopettaneet"),
+    ("yrityskanta", "Yrityskanta"),
 ]
+# Tables the title pattern must pass over: by region, yearly, and an older TOL 2002 series (also by
+# municipality and quarter: the later period range wins).
+ALY_CURRENT_DECOYS = [
+    {
+        "id": "14ty.px",
+        "type": "t",
+        "text": "Aloittaneet ja lopettaneet yritykset maakunnittain ja toimialaluokituksen TOL 2008 mukaisesti, "
+        "2013Q1-2026Q2" + SAMPLE_SUFFIX,
+        "updated": ALY_UPDATED,
+    },
+    {
+        "id": "14tz.px",
+        "type": "t",
+        "text": "Aloittaneet ja lopettaneet yritykset kunnittain, 2013-2025" + SAMPLE_SUFFIX,
+        "updated": ALY_UPDATED,
+    },
+]
+ALY_ARCHIVE_DECOYS = [
+    {
+        "id": "11yp.px",
+        "type": "t",
+        "text": "Aloittaneet ja lopettaneet yritykset kunnittain ja toimialaluokituksen TOL 2002 mukaisesti, "
+        "2005Q1-2012Q4" + SAMPLE_SUFFIX,
+        "updated": "2013-06-28T05:00:00Z",
+    },
+    {
+        "id": "11yr.px",
+        "type": "t",
+        "text": "Aloittaneet ja lopettaneet yritykset toimialoittain vuosittain, 2013-2020" + SAMPLE_SUFFIX,
+        "updated": "2021-06-30T05:00:00Z",
+    },
+]
+# Divisions the real aly table mixes in among the sections (SSS, A, A01, A02, …, X); fixed shares of their section.
+DIVISIONS: dict[str, tuple[tuple[str, float], ...]] = {
+    "A": (("01", 0.62), ("02", 0.33), ("03", 0.05)),
+    "F": (("41", 0.32), ("42", 0.08), ("43", 0.60)),
+    "M": (("69", 0.22), ("70", 0.30), ("71", 0.28), ("73", 0.08), ("74", 0.12)),
+}
 
 KONY_DIR = f"{PXWEB_DIR}/fi/StatFin/kony"
 KONY_LIST_PATH = f"{PXWEB_DIR}/fi/StatFin/kony.json"
-KONY_TABLE = "13fd"
-KONY_TEXT = "Konkurssit kuukausittain maakunnittain"
-KONY_TITLE = KONY_TEXT + " muuttujina Alue, Kuukausi ja Tiedot" + SAMPLE_SUFFIX
+KONY_ARCHIVE_LIST_PATH = f"{ARCHIVE_DIR}/kony.json"
+KONY_TABLE = "13fe"
+MONTHS = [f"{y}M{m:02d}" for y in range(2019, 2027) for m in range(1, 13) if (y, m) <= (2026, 10)]
+# Worded as the real title (SOURCES.md §1.3: "…, 2003M01-2023M05"), with the sample's own period range.
+KONY_TEXT = f"Konkurssit kuukausittain alueittain ja toimialoittain, {MONTHS[0]}-{MONTHS[-1]}"
+KONY_TITLE = "Konkurssit muuttujina Alue, Toimiala, Kuukausi ja Tiedot" + SAMPLE_SUFFIX
 KONY_UPDATED = "2026-11-20T06:00:00Z"  # 2026M10, about three weeks after the month
-KONY_NEIGHBOUR = {
-    "id": "13fe.px",
+# The content code is unverified: the sample's is not the staged name, so it is resolved by its text.
+KONY_CONTENTS = [("konkurssit_lkm", "Vireille pannut konkurssit"), ("henkilosto", "Konkurssiyritysten henkilöstö")]
+PERSONNEL_PER_BANKRUPTCY = 2.4
+# The national table (must never be chosen for the regional dataset) and a neighbour.
+KONY_NATIONAL = {
+    "id": "13fb.px",
     "type": "t",
-    "text": "Yrityssaneeraukset kuukausittain toimialoittain" + SAMPLE_SUFFIX,
+    "text": "Konkurssit kuukausittain vuodesta 1986" + SAMPLE_SUFFIX,
     "updated": KONY_UPDATED,
 }
-MONTHS = [f"{y}M{m:02d}" for y in range(2019, 2027) for m in range(1, 13) if (y, m) <= (2026, 10)]
-KONY_CONTENTS = [("konkurssit", "Vireille pannut konkurssit (lkm)")]
+KONY_NEIGHBOUR = {
+    "id": "13ff.px",
+    "type": "t",
+    "text": "Yrityssaneeraukset kuukausittain alueittain ja toimialoittain, 2019M01-2026M10" + SAMPLE_SUFFIX,
+    "updated": KONY_UPDATED,
+}
+# An archived regional series that also matches: the current database comes first.
+KONY_ARCHIVE = {
+    "id": "13fd.px",
+    "type": "t",
+    "text": "Konkurssit kuukausittain maakunnittain, 1986M01-2018M12" + SAMPLE_SUFFIX,
+    "updated": "2019-02-15T06:00:00Z",
+}
 
 # TOL 2008 sections: share of the enterprise stock and of openings (national, sample).
 SECTION_SHARES: dict[str, tuple[float, float]] = {
@@ -190,6 +251,8 @@ def _cube(
     dims: list[tuple[str, str, list[str], list[str]]],
     values: np.ndarray,
     time_code: str,
+    content_code: str,
+    eliminable: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A json-stat2 cube and the table metadata for the same dimensions."""
     doc = {
@@ -199,7 +262,7 @@ def _cube(
         "source": source,
         "updated": updated,
         "note": [SAMPLE_NOTE],
-        "role": {"time": [time_code], "metric": ["contentscode"]},
+        "role": {"time": [time_code], "metric": [content_code]},
         "id": [d[0] for d in dims],
         "size": [len(d[2]) for d in dims],
         "dimension": {
@@ -221,7 +284,7 @@ def _cube(
                 "values": cs,
                 "valueTexts": ts,
                 **({"time": True} if code == time_code else {}),
-                **({"elimination": True} if code == "Toimiala" else {}),
+                **({"elimination": True} if code in eliminable else {}),
             }
             for code, label, cs, ts in dims
         ],
@@ -229,53 +292,92 @@ def _cube(
     return doc, meta
 
 
+def _listing(tables: list[dict[str, Any]]) -> bytes:
+    """A subject folder's table list as PxWeb v1 answers it: `[{id, type: "t", text, updated}]` by id."""
+    return json_bytes(sorted(tables, key=lambda t: t["id"]))
+
+
+def _with_divisions(
+    sections: list[str], labels: dict[str, str], counts: np.ndarray, seed: int = SEED + 2
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Industry codes and labels with divisions after their section (SSS, A, A01, …), and the counts to match.
+
+    `counts` has the industry on axis 1 (with SSS first); a division's counts are a multinomial share
+    of its section's, so the divisions of a section add up to it.
+    """
+    rng = np.random.default_rng(seed)
+    divisions = {r["code"]: r["name_fi"] for r in read_industries() if r["level"] == "2"}
+    codes, texts, parts = ["SSS"], [labels["SSS"]], [counts[:, :1]]
+    for position, section in enumerate(sections, start=1):
+        codes.append(section)
+        texts.append(labels[section])
+        parts.append(counts[:, position : position + 1])
+        if section in DIVISIONS:
+            shares = np.array([share for _, share in DIVISIONS[section]])
+            split = rng.multinomial(counts[:, position], shares / shares.sum())  # (..., divisions)
+            for index, (division, _) in enumerate(DIVISIONS[section]):
+                codes.append(f"{section}{division}")
+                texts.append(f"{division} {divisions[division]}")
+                parts.append(split[..., index][:, None])
+    return codes, texts, np.concatenate(parts, axis=1)
+
+
 def aly_documents(municipalities: list[Municipality], anchors: dict[str, Anchor]) -> dict[str, bytes]:
-    """aly table list, 11yq metadata and cube; the all-industries and country rows are exact sums."""
+    """aly table lists of both databases, 11yq metadata and cube; the SSS and country rows are exact sums."""
     sections, counts = simulate_aly(municipalities, anchors)
     industries = {r["code"]: r["name_fi"] for r in read_industries() if r["level"] == "1"}
     with_total = np.concatenate([counts.sum(axis=1, keepdims=True), counts], axis=1)
     cube = np.concatenate([with_total.sum(axis=0, keepdims=True), with_total], axis=0)
-    industry_codes = ["SSS", *sections]
-    industry_labels = [SECTION_LABELS.get(c) or f"{c} {industries[c]}" for c in industry_codes]
+    labels = {c: SECTION_LABELS.get(c) or f"{c} {industries[c]}" for c in ["SSS", *sections]}
+    industry_codes, industry_labels, cube = _with_divisions(sections, labels, cube)
     dims = [
         (
-            "Alue",
-            "Alue",
+            "Kunta",
+            "Kunta",
             ["SSS", *(f"KU{m.code}" for m in municipalities)],
             ["KOKO MAA"] + [m.name_fi for m in municipalities],
         ),
         ("Toimiala", "Toimiala", industry_codes, industry_labels),
-        ("timeperiod_q", "Vuosineljännes", QUARTERS, QUARTERS),
-        ("contentscode", "Tiedot", [c for c, _ in ALY_CONTENTS], [t for _, t in ALY_CONTENTS]),
+        ("Vuosineljännes", "Vuosineljännes", QUARTERS, QUARTERS),
+        ("Tiedot", "Tiedot", [c for c, _ in ALY_CONTENTS], [t for _, t in ALY_CONTENTS]),
     ]
-    doc, meta = _cube(ALY_TITLE, SOURCE, ALY_UPDATED, ALY_TABLE, dims, cube, "timeperiod_q")
-    listing = [
-        {"id": f"{ALY_TABLE}.px", "type": "t", "text": ALY_TEXT + SAMPLE_SUFFIX, "updated": ALY_UPDATED},
-        ALY_NEIGHBOUR,
-    ]
+    doc, meta = _cube(ALY_TITLE, SOURCE, ALY_UPDATED, ALY_TABLE, dims, cube, "Vuosineljännes", "Tiedot", ("Toimiala",))
+    table = {"id": f"{ALY_TABLE}.px", "type": "t", "text": ALY_TEXT + SAMPLE_SUFFIX, "updated": ALY_UPDATED}
     return {
-        ALY_LIST_PATH: json_bytes(listing),
+        ALY_LIST_PATH: _listing(ALY_CURRENT_DECOYS),
+        ALY_ARCHIVE_LIST_PATH: _listing([table, *ALY_ARCHIVE_DECOYS]),
         f"{ALY_DIR}/{ALY_TABLE}.px.meta.json": json_bytes(meta),
         f"{ALY_DIR}/{ALY_TABLE}.px.jsonstat2.json.gz": gzip_bytes(json_bytes(doc)),
     }
 
 
 def kony_documents(municipalities: list[Municipality], anchors: dict[str, Anchor]) -> dict[str, bytes]:
-    """kony table list, 13fd metadata and cube; the country row is the exact sum of the regions."""
+    """kony table lists of both databases, 13fe metadata and cube by region × industry × month."""
     region_codes, region_names, counts = simulate_kony(municipalities, anchors)
-    cube = np.concatenate([counts.sum(axis=0, keepdims=True), counts], axis=0)[:, :, None]
+    rng = np.random.default_rng(SEED + 3)
+    sections = [*SECTION_SHARES, "X"]
+    shares = np.array([o for _, o in SECTION_SHARES.values()] + [UNKNOWN_SHARE])
+    by_section = rng.multinomial(counts, shares / shares.sum())  # (region, month, section)
+    by_section = np.moveaxis(by_section, 2, 1)  # (region, section, month)
+    with_total = np.concatenate([by_section.sum(axis=1, keepdims=True), by_section], axis=1)
+    bankruptcies = np.concatenate([with_total.sum(axis=0, keepdims=True), with_total], axis=0)
+    personnel = rng.poisson(bankruptcies * PERSONNEL_PER_BANKRUPTCY)
+    cube = np.stack([bankruptcies, personnel], axis=-1)
+    industries = {r["code"]: r["name_fi"] for r in read_industries() if r["level"] == "1"}
+    industry_labels = [SECTION_LABELS.get(c) or f"{c} {industries[c]}" for c in ["SSS", *sections]]
     dims = [
         ("Alue", "Alue", ["SSS", *region_codes], ["KOKO MAA", *region_names]),
+        ("Toimiala", "Toimiala", ["SSS", *sections], industry_labels),
         ("timeperiod_m", "Kuukausi", MONTHS, MONTHS),
         ("contentscode", "Tiedot", [c for c, _ in KONY_CONTENTS], [t for _, t in KONY_CONTENTS]),
     ]
-    doc, meta = _cube(KONY_TITLE, KONY_SOURCE, KONY_UPDATED, KONY_TABLE, dims, cube, "timeperiod_m")
-    listing = [
-        {"id": f"{KONY_TABLE}.px", "type": "t", "text": KONY_TEXT + SAMPLE_SUFFIX, "updated": KONY_UPDATED},
-        KONY_NEIGHBOUR,
-    ]
+    doc, meta = _cube(
+        KONY_TITLE, KONY_SOURCE, KONY_UPDATED, KONY_TABLE, dims, cube, "timeperiod_m", "contentscode", ("Toimiala",)
+    )
+    table = {"id": f"{KONY_TABLE}.px", "type": "t", "text": KONY_TEXT + SAMPLE_SUFFIX, "updated": KONY_UPDATED}
     return {
-        KONY_LIST_PATH: json_bytes(listing),
+        KONY_LIST_PATH: _listing([KONY_NATIONAL, table, KONY_NEIGHBOUR]),
+        KONY_ARCHIVE_LIST_PATH: _listing([KONY_ARCHIVE]),
         f"{KONY_DIR}/{KONY_TABLE}.px.meta.json": json_bytes(meta),
         f"{KONY_DIR}/{KONY_TABLE}.px.jsonstat2.json.gz": gzip_bytes(json_bytes(doc)),
     }

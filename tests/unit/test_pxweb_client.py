@@ -12,7 +12,7 @@ from ingestion.datasets import land_pxweb_table, tidy_pxweb_table
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.landing import latest_version, read_manifest
-from ingestion.pxweb import plan_queries
+from ingestion.pxweb import TableMetadata, Variable, parse_metadata, plan_queries
 from ingestion.settings import Settings, load_settings
 from ingestion.snapshot import SnapshotAdapter, mount_snapshot
 from tests.helpers import TYONV_12R5, metadata_for, pxweb_json_to_jsonstat2, realdata, write_pxweb_snapshot
@@ -123,3 +123,54 @@ def test_plan_queries_cuts_time_then_the_largest_variable() -> None:
     covered = {(a, t) for p in plans for a in p.selections["area"] for t in p.selections["time"]}
     assert len(covered) == 800
     assert len(plan_queries(selections, "time", max_cells=10_000)) == 1
+
+
+REAL_AREA_VARIABLES = {
+    "statfin_tyonv_12r5_all_areas_2026M06_pxweb-json.json": "Alue",
+    "statfin_tyonv_12ti_occ2513-2514-2519_all_areas_2026M06_pxweb-json.json": "Alue",
+    "statfin_vaerak_11re_population_by_sex_kunnat_2025_pxweb-json.json": "alue_23_20260101",
+    "statfin_vaerak_11ra_keyfigures_all_areas_2025_pxweb-json.json": "alue_23_20260101",
+    "statfin_ssaaty_121w_vital_stats_kunnat_2025_pxweb-json.json": None,  # whatever it is called: the KU one
+}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", sorted(REAL_AREA_VARIABLES))
+def test_area_variable_of_every_real_table_is_the_one_with_municipality_codes(name: str) -> None:
+    """12r5, 12ti, 11re, 11ra and 121w: the municipality variable, though the sex variable offers SSS too."""
+    meta = parse_metadata(name, metadata_for(pxweb_json_to_jsonstat2(json.loads(realdata(name).read_text("utf-8")))))
+    area = meta.area_variable
+    assert area.code == (REAL_AREA_VARIABLES[name] or area.code)
+    assert any(v.startswith("KU") for v in area.values)
+
+
+def _variable(code: str, values: list[str], **flags: bool) -> Variable:
+    return Variable(code=code, text=code, values=tuple(values), value_texts=tuple(values), **flags)
+
+
+MONTH = _variable("timeperiod_m", ["2023M04", "2023M05"], time=True)
+CONTENTS = _variable("contentscode", ["konkurssit"])
+SECTIONS = ["SSS", *"ABCDEFGHIJKLMNOPQRSTU", "X"]
+
+
+def test_area_variable_in_a_region_by_industry_table_offers_the_region_codes() -> None:
+    """Both variables offer SSS: the area variable is the one offering MK (or KU) codes, in any order."""
+    industry = _variable("Toimiala", SECTIONS)
+    regions = _variable("Alue", ["SSS", "MK01", "MK02", "MK17"])
+    for variables in ((industry, regions, MONTH, CONTENTS), (regions, industry, MONTH, CONTENTS)):
+        assert TableMetadata("StatFin/kony/13fe.px", "", variables).area_variable is regions
+    municipalities = _variable("Kunta", ["SSS", "KU005", "KU564"])
+    assert TableMetadata("aly", "", (industry, municipalities, MONTH)).area_variable is municipalities
+    mixed = _variable("Alue", ["SSS", "MK17", "KU564"])
+    assert TableMetadata("x", "", (industry, mixed, MONTH)).area_variable is mixed, "KU and MK in one variable"
+
+
+def test_area_variable_fallback_and_ambiguity() -> None:
+    country = _variable("Alue", ["SSS"])
+    assert TableMetadata("13fb", "", (country, MONTH, CONTENTS)).area_variable is country, "SSS-only fallback"
+    twice = (_variable("Alue", ["SSS", "KU564"]), _variable("Kotikunta", ["KU091", "KU564"]), MONTH)
+    with pytest.raises(SourceError, match=r"x: variables = \['Alue', 'Kotikunta'\]: several variables offer muni"):
+        _ = TableMetadata("x", "", twice).area_variable
+    both_sss = (_variable("Toimiala", SECTIONS), _variable("Sukupuoli", ["SSS", "1", "2"]), MONTH)
+    with pytest.raises(SourceError, match="no single area variable offering KU/MK/SSS codes"):
+        _ = TableMetadata("x", "", both_sss).area_variable
