@@ -10,7 +10,8 @@ Synthetic: each employment area's recipients follow its municipalities' unemploy
 labour-force and rate anchors) with a seasonal swing; the accumulated-days classes overlap (a person can move
 class within a month), so only the `Yhteensä` class is a total. The employment-area package's own field list
 is unverified, so the field names follow the municipal sister package. To stay small the sample starts in
-2025-07 (the real data in 2025-01), has two broad age groups and two days classes. Labelled sample data.
+2025-04 (the real data in 2025-01; 2026-04 still has a year-ago month) and has two broad age groups and two
+days classes. Labelled sample data.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ RESOURCE_ID = "3c1f6f0e-5a7b-4d2e-9c61-7a4e2b9d0c15"
 DESCRIPTOR_ID = "9e0d7c52-1b8a-4f3e-8d27-5c4a1f6b2e90"
 DOWNLOAD = f"https://www.avoindata.fi/data/dataset/{PACKAGE}/resource"
 LAST_MODIFIED = "2026-11-19T06:12:33.481907"
-MONTHS = [(y, m) for y in (2025, 2026) for m in range(1, 13) if (2025, 7) <= (y, m) <= (2026, 10)]
+MONTHS = [(y, m) for y in (2025, 2026) for m in range(1, 13) if (2025, 4) <= (y, m) <= (2026, 10)]
 GENERAL_FROM = (2026, 5)
 # name, share of the unemployed, euros per recipient and month
 OLD_BENEFITS = (("Työmarkkinatuki", 0.62, 690.0), ("Peruspäiväraha", 0.08, 720.0))

@@ -312,7 +312,9 @@ def test_a_revised_release_replaces_the_earlier_months(tmp_path: Path) -> None:
     assert not second.unchanged and latest_version(settings.landing_dir, "kela", "unemployment_benefit") == second.path
     key = {"area_code_in_source": row[4], "benefit": row[6], "days_class": row[9]}
     before, after = (tidy_kela_benefit(v.path) for v in (first, second))
-    pick = (before[list(key)] == list(key.values())).all(axis=1) & (before["month"].astype(str) == "2025-07-01")
+    pick = (before[list(key)] == list(key.values())).all(axis=1) & (
+        before["month"].astype(str) == f"{row[2][:4]}-{row[2][4:]}-01"
+    )
     assert after.loc[pick, "recipients"].iloc[0] == before.loc[pick, "recipients"].iloc[0] + 1000
     assert str(after["source_updated_at"].iloc[0]) == "2026-12-18 06:00:00"
 
