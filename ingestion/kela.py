@@ -44,7 +44,7 @@ MONTH_TEXT = re.compile(r"^(\d{4})-?(0[1-9]|1[0-2])$")
 NUMERIC_TYPES = frozenset({"integer", "number"})
 DESCRIPTOR_NAMES = ("package.json", "datapackage.json")
 
-# Role → name patterns in order of preference. `None`-free roles in REQUIRED must be found.
+# Role → field-name patterns in order of preference; the roles in REQUIRED (and a month) must be found.
 FIELD_ROLES: dict[str, tuple[str, ...]] = {
     "period_type": (r"^aikatyyppi$",),
     "year_month": (r"^vuosikuukausi$",),
