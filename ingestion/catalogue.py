@@ -217,13 +217,16 @@ BANKRUPTCIES = PxWebDataset(
 
 @dataclass(frozen=True)
 class CkanCsvDataset:
-    """A CSV resource of an open-data portal package, found through the CKAN API (`package_show`)."""
+    """A CSV resource of an open-data portal package, found through the CKAN API (`package_show`).
+
+    The package is a Frictionless Data Package: its `package.json` declares the CSV's dialect and fields,
+    which are read at run time and mapped by meaning (ingestion/kela.py), so no column list is kept here.
+    """
 
     source: str
     name: str
     package_id: str
     resource_format: str
-    expected_columns: tuple[str, ...]
     description: str
 
 
@@ -232,18 +235,9 @@ KELA_UNEMPLOYMENT_BENEFIT = CkanCsvDataset(
     name="unemployment_benefit",
     package_id="kunnan-osarahoittaman-tyottomyysturvan-saajat-ja-maksetut-etuudet-tyollisyysalueittain",
     resource_format="CSV",
-    # Column names are unverified (SOURCES.md §4): the header must match this set exactly.
-    expected_columns=(
-        "TILASTOKUUKAUSI",
-        "TYOLLISYYSALUE_KOODI",
-        "TYOLLISYYSALUE_NIMI",
-        "ETUUS",
-        "KERTYNEET_PAIVAT_LUOKKA",
-        "SAAJAT",
-        "MAKSETUT_EUROA",
-    ),
-    description="Recipients and euros paid of municipally co-financed unemployment benefit by employment area, "
-    "month, benefit and accumulated-benefit-days class (Kela, via the avoindata.fi CKAN API).",
+    description="Recipients, compensated days, euros paid and the municipal share of municipally co-financed "
+    "unemployment benefit by employment area, month, benefit and accumulated-benefit-days class (Kela's Data "
+    "Package `package.json` + `data.csv`, via the avoindata.fi CKAN API).",
 )
 
 

@@ -45,7 +45,17 @@ from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.jsonstat import load_json, parse_jsonstat2
 from ingestion.kela import SOURCE as SOURCE_KELA
-from ingestion.kela import choose_resource, download, package_show, parse_csv, tidy_benefit
+from ingestion.kela import (
+    choose_csv,
+    choose_descriptor,
+    csv_resources,
+    download,
+    package_show,
+    package_stamp,
+    read_csv,
+    read_descriptor,
+    tidy_benefit,
+)
 from ingestion.landing import LandingVersion, VersionManifest, latest_version, read_manifest, record_attempt
 from ingestion.pxweb import (
     PxWebClient,
@@ -593,30 +603,43 @@ def tidy_bankruptcies(version_dir: Path, dataset: PxWebDataset = BANKRUPTCIES) -
 def land_ckan_csv(
     settings: Settings, session: SourceSession, dataset: CkanCsvDataset = KELA_UNEMPLOYMENT_BENEFIT
 ) -> Landed:
-    """Find the package's CSV through `package_show` and land it with the package document.
+    """Find the Data Package through `package_show` and land its `package.json` and `data.csv` together.
 
-    Incremental: the resource's `last_modified` (and URL) are compared with the last good version's;
-    when equal the CSV is not downloaded again. The header is validated while landing, so a drifted
-    file never becomes a good version.
+    Incremental: the CSV and package.json resources' ids, URLs and `last_modified` are compared with the
+    last good version's; when equal nothing is downloaded. Each landing is the whole file, so revised months
+    simply replace the earlier figures in the new version. The CSV is read with what package.json declares
+    while landing, so a drifted file never becomes a good version.
     """
     with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
         package, response = package_show(session, settings.kela_base_url, dataset.package_id)
         version.add("package_show.json", response, query={"id": dataset.package_id})
-        resource = choose_resource(package, dataset.resource_format)
-        print_ = fingerprint({"package": dataset.package_id, "resource": resource.id, "url": resource.url})
-        same = unchanged_since(settings, dataset.source, dataset.name, print_, resource.last_modified)
+        descriptor = choose_descriptor(package)
+        candidates = [descriptor, *csv_resources(package, dataset.resource_format)]
+        stamp = package_stamp(package, dataset.resource_format)
+        print_ = fingerprint(
+            {"package": dataset.package_id, "resources": [[r.id, r.url, r.last_modified] for r in candidates]}
+        )
+        same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
         if same is not None:
             version.discard()
             return same
+        described = download(session, descriptor)
+        layout = read_descriptor(described.content, f"{SOURCE_KELA} {descriptor.url}")
+        version.add(
+            "package.json", described, query={"resource": descriptor.id}, source_updated=descriptor.last_modified
+        )
+        resource = choose_csv(package, layout, dataset.resource_format)
         response = download(session, resource)
-        frame = parse_csv(response.content, dataset, f"{SOURCE_KELA} {resource.url}")
-        tidy = tidy_benefit(frame, f"{SOURCE_KELA} {resource.url}")
+        where = f"{SOURCE_KELA} {resource.url}"
+        tidy = tidy_benefit(read_csv(response.content, layout, where), where)
         version.add("data.csv", response, query={"resource": resource.id}, source_updated=resource.last_modified)
-        version.manifest.source_updated = resource.last_modified
+        version.manifest.source_updated = stamp
         version.manifest.details = {
             "package": dataset.package_id,
             "resource": {"id": resource.id, "name": resource.name, "url": resource.url, "format": resource.format},
-            "rows": len(frame),
+            "descriptor": {"id": descriptor.id, "url": descriptor.url},
+            "fields": layout.names,
+            "rows": len(tidy),
             "periods": [str(tidy["month"].min())[:7], str(tidy["month"].max())[:7]],
             "latest_period": str(tidy["month"].max())[:7],
             "fingerprint": print_,
@@ -625,12 +648,15 @@ def land_ckan_csv(
 
 
 def tidy_kela_benefit(version_dir: Path, dataset: CkanCsvDataset = KELA_UNEMPLOYMENT_BENEFIT) -> pd.DataFrame:
-    """The landed CSV as tidy rows with provenance (totals are the rows with is_total_class)."""
+    """The landed CSV, read with the landed package.json, as tidy rows with provenance (see kela.tidy_benefit)."""
     manifest = read_manifest(version_dir)
     where = f"{SOURCE_KELA} {manifest.details['resource']['url']}"
-    tidy = tidy_benefit(parse_csv((version_dir / "data.csv").read_bytes(), dataset, where), where)
+    if not (version_dir / "package.json").is_file():
+        raise SourceError(where, "package.json", version_dir.name, "not landed with this version; refresh Kela")
+    layout = read_descriptor((version_dir / "package.json").read_bytes(), f"{where} package.json")
+    tidy = tidy_benefit(read_csv((version_dir / "data.csv").read_bytes(), layout, where), where)
     tidy["source_table"] = f"avoindata.fi/{dataset.package_id}"
     tidy["source_updated_at"] = pd.to_datetime(manifest.source_updated, utc=True).tz_localize(None)
     tidy["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
     tidy["is_sample_data"] = manifest.mode == "sample"
-    return tidy.sort_values(["employment_area_code", "month", "benefit", "days_class"], ignore_index=True)
+    return tidy.sort_values(["area_code_in_source", "month", "benefit", "days_class"], ignore_index=True)

@@ -24,7 +24,7 @@ from ingestion.classifications import ClassificationClient, choose_correspondenc
 from ingestion.datasets import classification_id_date
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession
-from ingestion.kela import choose_resource, package_show
+from ingestion.kela import package_show, package_stamp
 from ingestion.landing import latest_version, read_manifest
 from ingestion.prh import remote_version
 from ingestion.pxweb import PxWebClient, find_table, list_folders
@@ -124,7 +124,7 @@ def poll_releases(settings: Settings, session: SourceSession) -> tuple[list[Rele
                 states.append(pxweb_release(settings, session, dataset))
             elif isinstance(dataset, CkanCsvDataset):
                 package, _ = package_show(session, settings.kela_base_url, dataset.package_id)
-                stamp = choose_resource(package, dataset.resource_format).last_modified or ""
+                stamp = package_stamp(package, dataset.resource_format) or ""
                 landed = _landed_stamp(settings, dataset.source, dataset.name)
                 states.append(ReleaseState(dataset.source, dataset.name, stamp, landed))
             elif isinstance(dataset, ZipDumpDataset):

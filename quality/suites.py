@@ -300,43 +300,57 @@ KELA_COLUMNS = [
     "month",
     "employment_area_code",
     "employment_area_name",
+    "area_code_in_source",
+    "is_pooled_area",
     "benefit",
     "days_class",
-    "recipients",
-    "euros_paid",
     "is_total_class",
+    "recipients",
+    "compensated_days",
+    "euros_paid",
+    "municipal_share_eur",
     "source_table",
     "source_updated_at",
     "loaded_at",
     "is_sample_data",
 ]
+KELA_KEY = ["area_code_in_source", "month", "benefit", "days_class"]
 
 
 def validate_kela_benefit(frame: pd.DataFrame) -> SuiteResult:
-    """The blocking suite for tidy `kela/unemployment_benefit`."""
-    totals = frame[frame["is_total_class"]]
+    """The blocking suite for tidy `kela/unemployment_benefit`.
+
+    Euros are not checked for sign: Kela's figures include recoveries, so a class can be negative.
+    """
+    totals = frame[frame["is_total_class"] & ~frame["is_pooled_area"]]
     classes = frame[~frame["is_total_class"]]
     derived = classes.merge(
-        totals[["employment_area_code", "month", "benefit", "recipients"]],
-        on=["employment_area_code", "month", "benefit"],
+        frame.loc[frame["is_total_class"], ["area_code_in_source", "month", "benefit", "recipients"]],
+        on=["area_code_in_source", "month", "benefit"],
         suffixes=("", "_total"),
     )
     derived["class_within_total"] = derived["recipients"].isna() | (
         derived["recipients"] <= derived["recipients_total"]
     )
+    labelled = pd.DataFrame({"area_or_pooled": frame["is_pooled_area"] ^ frame["employment_area_code"].notna()})
     checks = [
-        *schema_checks(KELA_COLUMNS, ("month", "employment_area_code", "benefit", "days_class", "source_updated_at")),
+        *schema_checks(KELA_COLUMNS, ("month", "area_code_in_source", "benefit", "days_class", "source_updated_at")),
         Check(
             "long",
             gxe.ExpectColumnValuesToMatchRegex(column="employment_area_code", regex=r"^TA\d{2}$"),
             "employment-area codes",
         ),
         Check("long", gxe.ExpectColumnValuesToBeBetween(column="recipients", min_value=0), "recipients ≥ 0"),
-        Check("long", gxe.ExpectColumnValuesToBeBetween(column="euros_paid", min_value=0), "euros ≥ 0"),
         Check(
             "long",
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["employment_area_code", "month", "benefit", "days_class"]),
-            "one row per key",
+            gxe.ExpectColumnValuesToBeBetween(column="compensated_days", min_value=0),
+            "compensated days ≥ 0",
+        ),
+        Check("long", gxe.ExpectCompoundColumnsToBeUnique(column_list=KELA_KEY), "one row per key"),
+        Check(
+            "labelled",
+            gxe.ExpectColumnValuesToBeInSet(column="area_or_pooled", value_set=[True]),
+            "every row has an employment area or is a labelled pooled group, never both",
         ),
         Check(
             "totals",
@@ -349,7 +363,8 @@ def validate_kela_benefit(frame: pd.DataFrame) -> SuiteResult:
             "no class has more recipients than the Yhteensä total",
         ),
     ]
-    return run_checks("kela/unemployment_benefit", {"long": frame, "totals": totals, "derived": derived}, checks)
+    frames = {"long": frame, "totals": totals, "derived": derived, "labelled": labelled}
+    return run_checks("kela/unemployment_benefit", frames, checks)
 
 
 BUSINESS_DYNAMICS_COLUMNS = [

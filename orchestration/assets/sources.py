@@ -318,7 +318,8 @@ landing_occupation_classification, staging_occupation_classification = _dataset_
 )
 landing_kela_benefit, staging_kela_benefit = _dataset_assets(
     KELA_UNEMPLOYMENT_BENEFIT,
-    "Raw CKAN package document and CSV of Kela's municipally co-financed unemployment benefit.",
+    "Raw CKAN package document, Data Package package.json and CSV of Kela's municipally co-financed "
+    "unemployment benefit.",
     land_ckan_csv,
     tidy_kela_benefit,
     validate_kela_benefit,

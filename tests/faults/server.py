@@ -97,7 +97,7 @@ def route_of(method: str, path: str, query: str) -> str:
     if path.startswith(CKAN_PATH):
         return "ckan_package"
     if path.startswith(RESOURCE_PATH):
-        return "ckan_csv"
+        return "ckan_datapackage" if path.endswith(".json") else "ckan_csv"
     return "unknown"
 
 
@@ -585,7 +585,8 @@ def _ckan_package_fault(fault: str, doc: dict[str, Any]) -> Any:
 
 
 def _csv_fault(fault: str, body: bytes) -> bytes:
-    """Kela's CSV: broken bytes, header only, renamed/missing/extra columns, unknown area, a duplicated row."""
+    """Kela's CSV (comma-delimited, as its package.json declares): broken bytes, header only, renamed/missing/extra
+    columns against package.json, unknown area, a duplicated row."""
     text = body.decode("utf-8-sig")
     lines = text.splitlines()
     if fault == "invalid_body":
@@ -594,17 +595,17 @@ def _csv_fault(fault: str, body: bytes) -> bytes:
         return (lines[0] + "\n").encode("utf-8")
     if fault == "deep_json":
         raise FaultNotApplicable("CSV")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
     if fault == "drift_renamed":
-        header[header.index("SAAJAT")] = "SAAJIA"
+        header[header.index("saaja_lkm")] = "saajia"
     elif fault == "drift_missing":
-        drop = header.index("MAKSETUT_EUROA")
+        drop = header.index("maksettu_eur")
         rows = [r[:drop] + r[drop + 1 :] for r in rows]
     elif fault == "drift_extra":
-        rows = [[*r, "SUKUPUOLI" if i == 0 else "Yhteensä"] for i, r in enumerate(rows)]
+        rows = [[*r, "asuinalue" if i == 0 else "Yhteensä"] for i, r in enumerate(rows)]
     elif fault == "unknown_codes":
-        area = header.index("TYOLLISYYSALUE_KOODI")
+        area = header.index("tyollisyysalue_nro")
         victim = rows[1][area]
         for row in rows[1:]:
             if row[area] == victim:
@@ -612,7 +613,7 @@ def _csv_fault(fault: str, body: bytes) -> bytes:
     elif fault == "duplicated_keys":
         rows.insert(2, list(rows[1]))
     out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode("utf-8")
 
 

@@ -294,7 +294,8 @@ def test_benefit_cost_per_resident_and_year_on_year(serving: duckdb.DuckDBPyConn
     mart = serving.execute(
         "SELECT * FROM mart_municipal_benefit_cost WHERE area_code = 'TA24' AND is_total_class ORDER BY month"
     ).df()
-    assert len(mart) > 0 and mart["is_provisional"].sum() == 2 * 3  # two benefits, three months
+    # one benefit (Yleistuki, from 2026-05) in the latest three months
+    assert len(mart) > 0 and mart["is_provisional"].sum() == 3
     population = serving.execute(
         "SELECT year, working_age_population FROM fct_population_yearly WHERE area_code = 'TA24'"
     ).df()
@@ -302,5 +303,8 @@ def test_benefit_cost_per_resident_and_year_on_year(serving: duckdb.DuckDBPyConn
     year = population[population["year"] <= row["month"].year - 1]["year"].max()
     working_age = population.set_index("year").loc[year, "working_age_population"]
     assert row["euros_per_working_age_resident"] == pytest.approx(row["euros_paid"] / working_age)
+    assert row["municipal_share_per_working_age_resident"] == pytest.approx(row["municipal_share_eur"] / working_age)
+    assert pd.isna(row["recipients_year_ago"]), "Yleistuki has no year-ago month before 2027-05"
+    row = mart[mart["recipients_year_ago"].notna()].iloc[-1]
     same = mart[(mart["benefit"] == row["benefit"]) & (mart["month"] == row["month"] - pd.DateOffset(months=12))]
     assert row["recipients_change_12m_pct"] == pytest.approx(100 * (row["recipients"] / same.iloc[0]["recipients"] - 1))

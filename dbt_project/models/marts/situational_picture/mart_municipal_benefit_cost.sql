@@ -2,10 +2,12 @@
 -- benefit and accumulated-benefit-days class: recipients, euros, euros per working-age resident and
 -- the change from a year ago. Classes overlap (a person can move between them within a month), so the
 -- totals come only from the class Yhteensä (is_total_class) and are never summed from the classes.
+-- Pooled small groups (no employment area) stay in staging only: they belong to no area.
 {%- set revision_months = 3 %}
 
 with benefits as (
     select * from {{ ref('stg_kela__unemployment_benefit') }}
+    where area_code is not null
 ),
 
 population as (
@@ -59,11 +61,15 @@ select
     cast(with_history.is_total_class as boolean) as is_total_class,
     cast(with_history.recipients as bigint) as recipients,
     cast(with_history.euros_paid as double) as euros_paid,
+    cast(with_history.compensated_days as bigint) as compensated_days,
+    cast(with_history.municipal_share_eur as double) as municipal_share_eur,
     cast(with_history.euros_paid / nullif(with_history.recipients, 0) as double) as euros_per_recipient,
     cast(with_history.working_age_population as bigint) as working_age_population,
     cast(with_history.population_year as integer) as population_year,
     cast(with_history.euros_paid / nullif(with_history.working_age_population, 0) as double)
         as euros_per_working_age_resident,
+    cast(with_history.municipal_share_eur / nullif(with_history.working_age_population, 0) as double)
+        as municipal_share_per_working_age_resident,
     cast(1000.0 * with_history.recipients / nullif(with_history.working_age_population, 0) as double)
         as recipients_per_1000_working_age,
     cast(with_history.recipients_year_ago as bigint) as recipients_year_ago,
