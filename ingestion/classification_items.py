@@ -125,7 +125,7 @@ def choose_classification(ids: list[str], name_prefix: str, year: int, on: date)
     Fails in one sentence listing the classifications with that prefix that were seen.
     """
     refs = [r for r in (parse_classification_id(i) for i in ids) if r is not None]
-    matching = [r for r in refs if r.name.startswith(name_prefix)]
+    matching = [r for r in refs if r.local_id.startswith(name_prefix)]
     valid = [r for r in matching if r.valid_from.year == year and r.valid_from <= on]
     if not valid:
         raise SourceError(

@@ -60,7 +60,8 @@ def _after(uri: str, marker: str) -> str:
     text = unquote(uri).strip()
     head = text.split("?", 1)[0]
     if f"/{marker}/" in head:
-        return head.split(f"/{marker}/", 1)[1].strip("/")
+        # the last occurrence: the canonical path itself contains `/classifications/`
+        return head.rsplit(f"/{marker}/", 1)[1].strip("/")
     return head.strip("/")
 
 
@@ -185,14 +186,12 @@ def choose_correspondence(ids: list[str], target: str, on: date) -> str:
 
 
 def _name(item: dict[str, Any], language: str) -> str | None:
-    names = item.get("classificationItemNames") or []
+    """The item's name in `language` (else its first name); None when the names are missing or odd."""
+    names = item.get("classificationItemNames")
     if not isinstance(names, list):
         return None
-    names = [n for n in names if isinstance(n, dict)]
-    for entry in names:
-        if entry.get("lang") == language:
-            return entry.get("name")
-    return names[0].get("name") if names else None
+    texts = [(n.get("lang"), n.get("name")) for n in names if isinstance(n, dict) and isinstance(n.get("name"), str)]
+    return next((name for lang, name in texts if lang == language), texts[0][1] if texts else None)
 
 
 def _code(raw: Any, target: str, local_id: str) -> str:
