@@ -151,6 +151,10 @@ class ClassificationItemsDataset:
     classification_id: str
     languages: tuple[str, ...]
     description: str
+    # When set, the id is found by listing `classifications`: the newest `<prefix>…` valid from this year;
+    # `classification_id` is then only the id last seen, for documentation.
+    id_prefix: str | None = None
+    id_year: int | None = None
 
 
 OCCUPATION_CLASSIFICATION = ClassificationItemsDataset(
@@ -169,6 +173,42 @@ INDUSTRY_CLASSIFICATION = ClassificationItemsDataset(
     languages=("fi", "sv", "en"),
     description="Standard Industrial Classification TOL 2008: sections, divisions, groups, classes and subclasses "
     "with parents and names fi/sv/en.",
+)
+
+INDUSTRY_CLASSIFICATION_2025 = ClassificationItemsDataset(
+    source="classifications",
+    name="industry_classification_2025",
+    classification_id="toimiala_1_20250101",
+    languages=("fi", "sv", "en"),
+    description="Standard Industrial Classification TOL 2025 (= NACE Rev. 2.1), the code set PRH uses since 2026 "
+    "(TOIMI4): sections, divisions, groups, classes and subclasses with parents and names fi/sv/en.",
+    id_prefix="toimiala_",
+    id_year=2025,
+)
+
+
+@dataclass(frozen=True)
+class ItemCorrespondenceDataset:
+    """A correspondence between two classifications' items, found by listing `correspondenceTables`.
+
+    The source classification is the one a `ClassificationItemsDataset` finds by listing; the target id
+    is a confirmed one.
+    """
+
+    source: str
+    name: str
+    from_classification: ClassificationItemsDataset
+    target_id: str
+    description: str
+
+
+INDUSTRY_TOL2025_TOL2008 = ItemCorrespondenceDataset(
+    source="classifications",
+    name="industry_tol2025_tol2008",
+    from_classification=INDUSTRY_CLASSIFICATION_2025,
+    target_id="toimiala_1_20080101",
+    description="Correspondence TOL 2025 → TOL 2008: every TOL 2025 code with the TOL 2008 code(s) it corresponds "
+    "to, so that companies coded in TOL 2025 can be counted in the TOL 2008 sections the marts use.",
 )
 
 # Business statistics (SOURCES.md §1.3): ids and codes unverified after June 2026, so the tables are
@@ -261,7 +301,13 @@ PRH_COMPANIES = ZipDumpDataset(
 )
 
 DATASETS: tuple[
-    PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset | ZipDumpDataset, ...
+    PxWebDataset
+    | ClassificationDataset
+    | ClassificationItemsDataset
+    | ItemCorrespondenceDataset
+    | CkanCsvDataset
+    | ZipDumpDataset,
+    ...,
 ] = (
     LABOUR_MARKET,
     MUNICIPALITY_AREAS,
@@ -274,12 +320,19 @@ DATASETS: tuple[
     INDUSTRY_CLASSIFICATION,
     BUSINESS_DYNAMICS,
     BANKRUPTCIES,
+    INDUSTRY_CLASSIFICATION_2025,
+    INDUSTRY_TOL2025_TOL2008,
 )
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(d.source for d in DATASETS))
 
 
 def is_enabled(
-    dataset: PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset | ZipDumpDataset,
+    dataset: PxWebDataset
+    | ClassificationDataset
+    | ClassificationItemsDataset
+    | ItemCorrespondenceDataset
+    | CkanCsvDataset
+    | ZipDumpDataset,
     enabled: tuple[str, ...] | None,
 ) -> bool:
     """Whether `TILANNEKUVA_SOURCES` (source names or source/dataset pairs; None = all) selects a dataset."""

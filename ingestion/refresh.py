@@ -18,6 +18,7 @@ from ingestion.catalogue import (
     CkanCsvDataset,
     ClassificationDataset,
     ClassificationItemsDataset,
+    ItemCorrespondenceDataset,
     PxWebDataset,
     ZipDumpDataset,
     is_enabled,
@@ -27,7 +28,14 @@ from ingestion.errors import TilannekuvaError
 from ingestion.landing import latest_version, read_attempts, read_manifest, record_attempt
 from ingestion.settings import Settings
 
-Dataset = PxWebDataset | ClassificationDataset | ClassificationItemsDataset | CkanCsvDataset | ZipDumpDataset
+Dataset = (
+    PxWebDataset
+    | ClassificationDataset
+    | ClassificationItemsDataset
+    | ItemCorrespondenceDataset
+    | CkanCsvDataset
+    | ZipDumpDataset
+)
 STATUS_SOURCE = "pipeline"
 STATUS_DATASET = "dataset_status"
 STATUS_COLUMNS = [
@@ -89,7 +97,10 @@ def source_table(dataset: Dataset, details: dict[str, object] | None = None) -> 
         # a table found by title records the id it resolved to
         return str((details or {}).get("table") or dataset.table)
     if isinstance(dataset, ClassificationItemsDataset):
-        return dataset.classification_id
+        # a classification found by listing records the id it resolved to
+        return str((details or {}).get("classification_id") or dataset.classification_id)
+    if isinstance(dataset, ItemCorrespondenceDataset):
+        return str((details or {}).get("correspondence") or f"{dataset.from_classification.classification_id}#…")
     if isinstance(dataset, CkanCsvDataset):
         return f"avoindata.fi/{dataset.package_id}"
     if isinstance(dataset, ZipDumpDataset):

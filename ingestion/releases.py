@@ -17,6 +17,7 @@ from ingestion.catalogue import (
     CkanCsvDataset,
     ClassificationDataset,
     ClassificationItemsDataset,
+    ItemCorrespondenceDataset,
     PxWebDataset,
     ZipDumpDataset,
 )
@@ -134,10 +135,12 @@ def poll_releases(settings: Settings, session: SourceSession) -> tuple[list[Rele
                         dataset.source, dataset.name, stamp, _landed_stamp(settings, dataset.source, dataset.name)
                     )
                 )
-            elif isinstance(dataset, ClassificationItemsDataset):
-                # versioned by its id: a revision is a new id in the catalogue, so only a missing landing is new
+            elif isinstance(dataset, ClassificationItemsDataset | ItemCorrespondenceDataset):
+                # versioned by its id: a revision is a new id, so only a missing landing is new (a classification
+                # found by listing is re-listed by the nightly refresh itself)
                 landed = _landed_stamp(settings, dataset.source, dataset.name)
-                published = classification_id_date(dataset.classification_id)
+                items = dataset if isinstance(dataset, ClassificationItemsDataset) else dataset.from_classification
+                published = landed or classification_id_date(items.classification_id)
                 states.append(_IdRelease(dataset.source, dataset.name, published, landed))
             else:
                 states.append(classification_release(settings, session, dataset))

@@ -18,7 +18,7 @@ from functools import lru_cache
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import numpy as np
 import requests
@@ -31,6 +31,8 @@ SNAPSHOT_DIR = Path(__file__).parent / "sample_snapshot"
 SYMBOLS = ("", "...", "..", ".", "-")
 # Where the recorded CKAN package documents point their resources (the portal's own file store).
 CKAN_RESOURCE_PREFIX = "https://www.avoindata.fi/data/dataset"
+# The host the classification service writes inside its answers (SOURCES.md §2).
+CANONICAL_CLASSIFICATION_URL = "https://api.stat.fi/classificationservice/open/api/classifications/v2"
 
 
 class PxCube:
@@ -236,10 +238,24 @@ class SnapshotAdapter(BaseAdapter):
         return self._file(f"pxweb/{path}.json")
 
     def _classification(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
-        if path.endswith(("/maps", "/classificationItems")):
-            language = (query.get("lang") or ["fi"])[0]
-            return self._file(f"classifications/v2/{path}.{language}.json")
-        return self._file(f"classifications/v2/{path}.json")
+        """Like the service: lists answer URI strings; maps and items answer objects only with content=data&meta=max.
+
+        Without `content=data&meta=max`, maps answer `…/maps/{sourceCode}/{targetCode}?format=json` URIs
+        and items their `…/classificationItems/{code}?format=json` URIs, on the canonical host.
+        """
+        if not path.endswith(("/maps", "/classificationItems")):
+            return self._file(f"classifications/v2/{path}.json")
+        language = (query.get("lang") or ["fi"])[0]
+        status, body = self._file(f"classifications/v2/{path}.{language}.json")
+        wants_objects = (query.get("content") or [""])[0] == "data" and (query.get("meta") or [""])[0] == "max"
+        if status != 200 or wants_objects:
+            return status, body
+        base = f"{CANONICAL_CLASSIFICATION_URL}/{unquote(path)}"
+        if path.endswith("/maps"):
+            uris = [f"{base}/{m['sourceItem']['code']}/{m['targetItem']['code']}?format=json" for m in json.loads(body)]
+        else:
+            uris = [f"{base}/{item['code']}?format=json" for item in json.loads(body)]
+        return 200, json.dumps(uris, ensure_ascii=False).encode("utf-8")
 
     @staticmethod
     def _response(

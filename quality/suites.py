@@ -271,15 +271,32 @@ def validate_occupations(frame: pd.DataFrame) -> SuiteResult:
 
 
 def classification_item_checks() -> list[Check]:
-    """Checks every classification's items share (frame `items`): one row per code, names fi/sv/en, levels 1-5."""
+    """Checks every classification's items share (frames `items`, `totals`, `classified`).
+
+    One row per code, names fi/sv/en, levels 0-5 where level 0 is the classification's total (such as
+    `SSSSS`): expected, at most one, without a parent; the code patterns apply to the levels 1-5
+    (`classified`, see `item_frames`).
+    """
     return [
         Check("items", gxe.ExpectColumnValuesToBeUnique(column="code"), "one row per code"),
         *[
             Check("items", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
             for c in ("code", "level", "name_fi", "name_sv", "name_en", "classification_id")
         ],
-        Check("items", gxe.ExpectColumnValuesToBeBetween(column="level", min_value=1, max_value=5), "levels 1-5"),
+        Check("items", gxe.ExpectColumnValuesToBeBetween(column="level", min_value=0, max_value=5), "levels 0-5"),
+        Check("totals", gxe.ExpectTableRowCountToBeBetween(min_value=0, max_value=1), "at most one level-0 total"),
+        Check("totals", gxe.ExpectColumnValuesToBeNull(column="parent_code"), "the total has no parent"),
+        Check(
+            "classified",
+            gxe.ExpectColumnValuesToBeBetween(column="level", min_value=1, max_value=5),
+            "levels 1-5 below the total",
+        ),
     ]
+
+
+def item_frames(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The frames `classification_item_checks` reads: all items, the level-0 totals, the levels 1-5."""
+    return {"items": frame, "totals": frame[frame["level"] == 0], "classified": frame[frame["level"] != 0]}
 
 
 def validate_occupation_classification(frame: pd.DataFrame) -> SuiteResult:
@@ -287,13 +304,13 @@ def validate_occupation_classification(frame: pd.DataFrame) -> SuiteResult:
     checks = [
         *classification_item_checks(),
         Check(
-            "items",
+            "classified",
             gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^(?:\d{1,5}|X\w*)$"),
-            "numeric codes (or X… unknown)",
+            "numeric codes (or X… unknown) below the total",
         ),
         Check("items", gxe.ExpectTableRowCountToBeBetween(min_value=10), "at least the major groups"),
     ]
-    return run_checks("classifications/occupation_classification", {"items": frame}, checks)
+    return run_checks("classifications/occupation_classification", item_frames(frame), checks)
 
 
 KELA_COLUMNS = [
@@ -422,25 +439,60 @@ def validate_bankruptcies(frame: pd.DataFrame) -> SuiteResult:
     return run_checks("statfin/bankruptcies", {"long": frame, "derived": derived}, checks)
 
 
-def validate_industry_classification(frame: pd.DataFrame) -> SuiteResult:
-    """The blocking suite for tidy `classifications/industry_classification` (TOL 2008)."""
+def validate_industry_classification(
+    frame: pd.DataFrame, suite: str = "classifications/industry_classification"
+) -> SuiteResult:
+    """The blocking suite for tidy `classifications/industry_classification` (TOL 2008; TOL 2025 reuses it)."""
     sections = frame[frame["level"] == 1]
     divisions = frame[frame["level"] == 2]
     checks = [
         *classification_item_checks(),
         Check(
-            "items",
+            "classified",
             gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^(?:[A-Z]|\d{2,5})$"),
-            "a section letter or 2-5 digits",
+            "a section letter or 2-5 digits below the total",
         ),
         Check("sections", gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^[A-Z]$"), "sections are letters"),
-        Check("sections", gxe.ExpectTableRowCountToBeBetween(min_value=21, max_value=22), "21 sections A-U"),
+        Check("sections", gxe.ExpectTableRowCountToBeBetween(min_value=21, max_value=22), "21 sections A-U (22 A-V)"),
         Check("divisions", gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^\d{2}$"), "2-digit divisions"),
         Check("divisions", gxe.ExpectColumnValuesToNotBeNull(column="parent_code"), "every division has a section"),
         Check("divisions", gxe.ExpectTableRowCountToBeBetween(min_value=80, max_value=100), "about 88 divisions"),
     ]
-    frames = {"items": frame, "sections": sections, "divisions": divisions}
-    return run_checks("classifications/industry_classification", frames, checks)
+    frames = {**item_frames(frame), "sections": sections, "divisions": divisions}
+    return run_checks(suite, frames, checks)
+
+
+def validate_industry_classification_2025(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `classifications/industry_classification_2025` (TOL 2025, 22 sections A-V)."""
+    return validate_industry_classification(frame, "classifications/industry_classification_2025")
+
+
+def validate_industry_tol2025_tol2008(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for tidy `classifications/industry_tol2025_tol2008` (the TOL 2025 → 2008 maps)."""
+    subclasses = frame[frame["source_code"].str.fullmatch(r"\d{5}")]
+    checks = [
+        *[
+            Check("maps", gxe.ExpectColumnValuesToNotBeNull(column=c), f"{c} is never null")
+            for c in ("source_code", "target_code", "source_classification_id", "target_classification_id")
+        ],
+        Check(
+            "maps",
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["source_code", "target_code"]),
+            "one row per code pair",
+        ),
+        Check(
+            "maps",
+            gxe.ExpectColumnValuesToMatchRegex(column="source_code", regex=r"^(?:[A-Z]|\d{2,5})$"),
+            "TOL 2025 codes are a section letter or 2-5 digits",
+        ),
+        Check(
+            "subclasses",
+            gxe.ExpectColumnValuesToMatchRegex(column="target_code", regex=r"^\d{5}$"),
+            "a TOL 2025 subclass maps to 5-digit TOL 2008 subclasses",
+        ),
+        Check("subclasses", gxe.ExpectTableRowCountToBeBetween(min_value=1), "subclasses are mapped"),
+    ]
+    return run_checks("classifications/industry_tol2025_tol2008", {"maps": frame, "subclasses": subclasses}, checks)
 
 
 PRH_COMPANY_COLUMNS = [

@@ -45,7 +45,8 @@ SOURCE = "KEHA-keskus, Työnvälitystilasto"
 
 CLASSIFICATION_DATES = ("20250101", "20260101")
 CURRENT_CLASSIFICATION_DATE = "20260101"
-CLASSIFICATION_URL = "https://data.stat.fi/api/classifications/v2/correspondenceTables/"
+# The canonical host the classification service writes inside its answers (SOURCES.md §2).
+CLASSIFICATION_URL = "https://api.stat.fi/classificationservice/open/api/classifications/v2/"
 LANGUAGES = ("fi", "sv", "en")
 
 PXWEB_DIR = "pxweb"
@@ -55,6 +56,7 @@ META_PATH = f"{PXWEB_DIR}/fi/StatFin/tyonv/{TABLE_ID}.px.meta.json"
 TABLE_LIST_PATH = f"{PXWEB_DIR}/fi/StatFin/tyonv.json"
 CONFIG_PATH = f"{PXWEB_DIR}/config.json"
 CORRESPONDENCE_LIST_PATH = f"{CLASSIFICATIONS_DIR}/correspondenceTables.json"
+CLASSIFICATION_LIST_PATH = f"{CLASSIFICATIONS_DIR}/classifications.json"
 
 SECRECY = "..."
 PERSON_THRESHOLD = 5  # person counts 0 < x < 5 are suppressed at municipality level
@@ -644,6 +646,17 @@ def correspondence_id(target: str, date: str) -> str:
     return f"kunta_1_{date}#{target}_1_{date}"
 
 
+def correspondence_uri(local_id: str) -> str:
+    """A correspondence table as the list endpoint names it: canonical host, literal ``#``, ``?format=json``."""
+    return f"{CLASSIFICATION_URL}correspondenceTables/{local_id}?format=json"
+
+
+def add_correspondences(listing: bytes, local_ids: list[str]) -> bytes:
+    """The correspondence list (a JSON array of URI strings) with ``local_ids`` added, sorted."""
+    uris = set(json.loads(listing)) | {correspondence_uri(i) for i in local_ids}
+    return _json_bytes(sorted(uris))
+
+
 def maps_path(local_id: str, lang: str) -> str:
     """Snapshot path of a correspondence table's maps in one language (``#`` written as ``%23``)."""
     return f"{CLASSIFICATIONS_DIR}/correspondenceTables/{local_id.replace('#', '%23')}/maps.{lang}.json"
@@ -661,20 +674,10 @@ def classification_documents(municipalities: list[Municipality]) -> dict[str, by
 
     The list also carries the 2025 tables so a client has to choose the latest valid one.
     """
-    listing = []
-    for date in CLASSIFICATION_DATES:
-        for target, name in CORRESPONDENCE_TARGETS:
-            local_id = correspondence_id(target, date)
-            year = date[:4]
-            listing.append(
-                {
-                    "localId": local_id,
-                    "url": CLASSIFICATION_URL + local_id.replace("#", "%23"),
-                    "correspondenceTableTexts": [{"lang": "fi", "name": f"Kunta {year} - {name} {year}"}],
-                }
-            )
-    listing.sort(key=lambda x: x["localId"])
-    docs = {CORRESPONDENCE_LIST_PATH: _json_bytes(listing)}
+    listing = [correspondence_id(target, date) for date in CLASSIFICATION_DATES for target, _ in CORRESPONDENCE_TARGETS]
+    # Decoys a client must pass over: another target of today's municipalities, and an older municipality list.
+    listing += ["kunta_1_20260101#vaalipiiri_1_20260101", "kunta_1_20240101#tyollisyysalue_1_20240101"]
+    docs = {CORRESPONDENCE_LIST_PATH: add_correspondences(b"[]", listing)}
 
     def target_item(m: Municipality, target: str, lang: str) -> tuple[str, str]:
         if target == "tyollisyysalue":
@@ -719,6 +722,9 @@ def build_documents(seed: int = SEED) -> dict[str, bytes]:
     from ingestion.sample_snapshot.mergers import succession_documents
 
     docs.update(succession_documents(municipalities, docs[CORRESPONDENCE_LIST_PATH]))
+    from ingestion.sample_snapshot.industries2025 import tol2025_documents
+
+    docs.update(tol2025_documents(docs[CORRESPONDENCE_LIST_PATH]))
     # These modules import this one, so they are imported here, not at the top.
     from ingestion.sample_snapshot.kela import kela_documents
     from ingestion.sample_snapshot.occupations import occupation_documents, table_list_entry

@@ -10,13 +10,11 @@ data keyed by the municipality valid at the time be summed into today's municipa
 
 from __future__ import annotations
 
-import json
-
 from ingestion.sample_snapshot.generate import (
-    CLASSIFICATION_URL,
     CORRESPONDENCE_LIST_PATH,
     Municipality,
     _json_bytes,
+    add_correspondences,
     maps_path,
 )
 
@@ -36,7 +34,7 @@ def succession_id(year: int) -> str:
 def succession_documents(municipalities: list[Municipality], listing: bytes) -> dict[str, bytes]:
     """The yearly maps and the correspondence list with their entries added."""
     names = {**EXTINCT, **{m.code: m.name_fi for m in municipalities}}
-    entries = json.loads(listing)
+    listed: list[str] = []
     docs: dict[str, bytes] = {}
     for year, extra in EXTRA_MAPS.items():
         local_id = succession_id(year)
@@ -50,12 +48,6 @@ def succession_documents(municipalities: list[Municipality], listing: bytes) -> 
             for code, target in sorted(pairs)
         ]
         docs[maps_path(local_id, "fi")] = _json_bytes(maps)
-        entries.append(
-            {
-                "localId": local_id,
-                "url": CLASSIFICATION_URL + local_id.replace("#", "%23"),
-                "correspondenceTableTexts": [{"lang": "fi", "name": f"Kunta {year} - Kunta {year + 1}"}],
-            }
-        )
-    docs[CORRESPONDENCE_LIST_PATH] = _json_bytes(sorted(entries, key=lambda x: x["localId"]))
+        listed.append(local_id)
+    docs[CORRESPONDENCE_LIST_PATH] = add_correspondences(listing, listed)
     return docs

@@ -150,19 +150,40 @@ def occupation_documents(municipalities: list[Municipality], anchors: dict[str, 
     }
 
 
+# The level-0 total item the service lists before the classification proper (`SSSSS` for occupations);
+# the sample writes it for every classification, with its names in fi, sv and en.
+TOTAL_CODE = "SSSSS"
+TOTAL_NAMES = {"fi": "Yhteensä", "sv": "Totalt", "en": "Total"}
+LANG_NAMES = {"fi": "suomi", "sv": "ruotsi", "en": "englanti"}
+
+
 def classification_item_documents(classification_id: str, rows: list[dict[str, str]]) -> dict[str, bytes]:
-    """A classification's items in fi, sv and en, shaped like the classification service's answer."""
+    """A classification's items in fi, sv and en, shaped like the service's `content=data&meta=max` answer.
+
+    As the real service does: a level-0 total first, levels as floats (`4.0`), `localId` and
+    `parentItemLocalId` (`<id>/<code>`), `order`, and names with `langName`.
+    """
+    total = {"code": TOTAL_CODE, "level": "0", "parent_code": "", **{f"name_{k}": v for k, v in TOTAL_NAMES.items()}}
+    everything = [total, *rows]
     docs = {}
     for lang in ("fi", "sv", "en"):
-        items = [
-            {
-                "code": r["code"],
-                "level": int(r["level"]),
-                "parentCode": r["parent_code"] or None,
-                "classificationItemNames": [{"lang": lang, "name": r[f"name_{lang}"]}],
-            }
-            for r in rows
-        ]
+        items = []
+        for order, r in enumerate(everything, start=1):
+            parent = r["parent_code"] or (TOTAL_CODE if r["level"] == "1" else "")
+            items.append(
+                {
+                    "localId": f"{classification_id}/{r['code']}",
+                    "level": float(r["level"]),
+                    "code": r["code"],
+                    "order": order,
+                    "parentItemLocalId": f"{classification_id}/{parent}" if parent else None,
+                    "parentCode": parent or None,
+                    "classificationItemNames": [
+                        {"langName": LANG_NAMES[lang], "lang": lang, "name": r[f"name_{lang}"]}
+                    ],
+                    "explanatoryNotes": [],
+                }
+            )
         docs[f"{CLASSIFICATIONS_DIR}/classifications/{classification_id}/classificationItems.{lang}.json"] = json_bytes(
             items
         )

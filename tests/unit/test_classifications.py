@@ -57,5 +57,9 @@ def test_suite_passes_and_catches_a_missing_parent(areas: pd.DataFrame) -> None:
 
 def test_no_valid_correspondence_is_a_clear_error(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path, mode="sample")
-    with pytest.raises(SourceError, match=r"correspondenceTables = 'kunta_1_\*#tyollisyysalue_1_\*': no such"):
+    expected = (
+        r"correspondenceTables = 'kunta_1_20200101#tyollisyysalue_\*': no such correspondence table listed; "
+        r"tables from kunta_1_20200101 seen: kunta_1_20200101#kunta_1_20210101$"
+    )
+    with pytest.raises(SourceError, match=expected):
         land_municipality_areas(settings, make_session(settings), on=date(2020, 1, 1))

@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingestion.classifications import choose_successions, harmonise, parse_successions, tidy_municipality_harmonisation
+from ingestion.classifications import (
+    choose_successions,
+    harmonise,
+    ids_from_list,
+    parse_successions,
+    tidy_municipality_harmonisation,
+)
 from ingestion.datasets import land_municipality_areas
 from ingestion.errors import SourceError
 from ingestion.http import make_session
@@ -47,7 +53,7 @@ def test_choose_successions_takes_consecutive_years_in_the_window() -> None:
         {"localId": "kunta_1_20200101#kunta_1_20220101"},
         {"localId": "kunta_1_20260101#tyollisyysalue_1_20260101"},
     ]
-    assert choose_successions(entries, 2019, 2026) == {
+    assert choose_successions(ids_from_list(entries, "correspondenceTables"), 2019, 2026) == {
         2019: "kunta_1_20190101#kunta_1_20200101",
         2020: "kunta_1_20200101#kunta_1_20210101",
     }

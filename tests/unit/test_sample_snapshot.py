@@ -226,13 +226,13 @@ def test_series_shape(arrays: dict[str, Any]) -> None:
 
 def test_classification_maps() -> None:
     listing = _load(gen.CORRESPONDENCE_LIST_PATH)
-    ids = {t["localId"] for t in listing}
+    # the list endpoint answers URI strings on the canonical host, with a literal '#' and '?format=json'
+    assert all(isinstance(uri, str) and uri.startswith(gen.CLASSIFICATION_URL) for uri in listing)
+    assert all(uri.endswith("?format=json") and "#" in uri for uri in listing)
+    ids = {uri[len(gen.CLASSIFICATION_URL) + len("correspondenceTables/") : -len("?format=json")] for uri in listing}
     for date in gen.CLASSIFICATION_DATES:
         for target in ("tyollisyysalue", "seutukunta", "maakunta"):
             assert f"kunta_1_{date}#{target}_1_{date}" in ids
-    for table in listing:
-        assert table["url"].endswith(table["localId"].replace("#", "%23"))
-        assert table["correspondenceTableTexts"][0]["lang"] == "fi"
 
     areas = _membership("tyollisyysalue")
     assert len(areas) == 308 and len(set(areas.values())) == 46
@@ -265,7 +265,9 @@ def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     written = gen.generate(tmp_path)
     # + aly, kony (current and archive listings) and TOL 2008 (business.py) + the PRH dump (prh.py)
     # + two yearly merger maps (mergers.py)
-    assert len(written) == 26 + 11 + 2 + 2
+    tol2025 = 5  # TOL 2025 items fi/sv/en, its maps to TOL 2008, the classifications list (industries2025.py)
+    kela = 1  # the Data Package descriptor package.json beside data.csv (kela.py)
+    assert len(written) == 26 + 11 + 2 + 2 + tol2025 + kela
     # + the PRH all_companies ZIP and its HTTP validators (prh.py)
     for path in written:
         rel = path.relative_to(tmp_path).as_posix()

@@ -1,8 +1,34 @@
 -- One row per industry of the Standard Industrial Classification TOL 2008 at every level, with its
 -- section (level 1) and names in Finnish, Swedish and English. The section is found by walking up the
 -- parents, so it is right at every level.
-with recursive items as (
+-- The classification's level-0 total (e.g. SSSSS) is left out: a dimension row is a real class, and
+-- the level-1 items that the service lists under the total get a NULL parent.
+with recursive classification as (
     select * from {{ ref('stg_classifications__industry_classification') }}
+),
+
+totals as (
+    select industry_code
+    from classification
+    where industry_level = 0
+),
+
+items as (
+    select
+        classification.industry_code,
+        classification.industry_level,
+        classification.name_fi,
+        classification.name_sv,
+        classification.name_en,
+        classification.classification_id,
+        classification.loaded_at,
+        classification.is_sample_data,
+        case
+            when classification.parent_code in (select totals.industry_code from totals) then null
+            else classification.parent_code
+        end as parent_code
+    from classification
+    where classification.industry_level > 0
 ),
 
 ancestry as (

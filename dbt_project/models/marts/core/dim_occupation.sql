@@ -1,8 +1,34 @@
 -- One row per occupation of the Classification of Occupations 2010 at every level, with its major
 -- group (level 1) and names in Finnish, Swedish and English. Parents are resolved by walking up the
 -- classification, so the major group is right at every level.
-with recursive items as (
+-- The classification's level-0 total (e.g. SSSSS) is left out: a dimension row is a real class, and
+-- the level-1 items that the service lists under the total get a NULL parent.
+with recursive classification as (
     select * from {{ ref('stg_classifications__occupation_classification') }}
+),
+
+totals as (
+    select occupation_code
+    from classification
+    where occupation_level = 0
+),
+
+items as (
+    select
+        classification.occupation_code,
+        classification.occupation_level,
+        classification.name_fi,
+        classification.name_sv,
+        classification.name_en,
+        classification.classification_id,
+        classification.loaded_at,
+        classification.is_sample_data,
+        case
+            when classification.parent_code in (select totals.occupation_code from totals) then null
+            else classification.parent_code
+        end as parent_code
+    from classification
+    where classification.occupation_level > 0
 ),
 
 ancestry as (
