@@ -1,13 +1,14 @@
 """One HTTP session for every source: timeouts, retries with backoff, one call budget per host, a size cap.
 
-Every attempt, first tries and retries alike, passes the host's budget (ingestion/budget.py), which
-every dataset and process of a run shares. The retry loop therefore runs here, above the transport
-(the adapter itself never retries): urllib3's `Retry` still does the bookkeeping (which statuses and
+Every request that goes over the network, first tries, retries and redirects alike, passes the host's
+call budget (ingestion/budget.py), which every dataset and process of a run shares: the transport
+adapter takes the budget before each send. So the retry loop runs here, above the transport (the
+adapter itself never retries): urllib3's `Retry` still does the bookkeeping (which statuses and
 methods, how many tries, backoff, `Retry-After` parsing and its cap), but each new attempt waits for
-the budget first. A 429 holds the whole host, for every process: for its `Retry-After`, or without
+the budget again. A 429 holds the whole host, for every process: for its `Retry-After`, or without
 one for the window the server announced. The session is the single place where the network is
-touched, so sample mode (a transport adapter serving the bundled snapshot) and live mode share every
-line above the transport.
+touched, so sample mode (a transport adapter serving the bundled snapshot, which has no budget to
+keep) and live mode share every line above the transport.
 """
 
 from __future__ import annotations
@@ -77,6 +78,18 @@ def _under(url: str, prefix: str) -> bool:
     return url == prefix or (url.startswith(prefix) and url[len(prefix)] in "/?#")
 
 
+class BudgetedAdapter(HTTPAdapter):
+    """requests' transport, without retries of its own, taking the session's call budget before every send."""
+
+    def __init__(self, session: SourceSession) -> None:
+        super().__init__(max_retries=0)
+        self.session = session
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self.session._throttle(request.url or "")
+        return super().send(request, *args, **kwargs)
+
+
 class SourceSession(requests.Session):
     """A `requests.Session` whose every attempt passes the host's call budget, and which refuses oversized bodies."""
 
@@ -109,8 +122,9 @@ class SourceSession(requests.Session):
             retry_after_max=RETRY_AFTER_MAX_SECONDS,
             raise_on_status=False,
         )
-        # The transport never retries: every retry goes through `_send`, and so through the budget.
-        adapter = HTTPAdapter(max_retries=0)
+        # The transport never retries (every retry goes through `_send`) and takes the budget for every
+        # request it sends, redirects included.
+        adapter = BudgetedAdapter(self)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
 
@@ -137,13 +151,12 @@ class SourceSession(requests.Session):
         self.budget.set_limit(base_url.rstrip("/"), limit.calls, limit.window_seconds, announced=limit.announced)
 
     def _throttle(self, url: str) -> None:
-        """Wait for the budget of the URL's host; called once per attempt.
+        """Wait for the budget of the URL's host; `BudgetedAdapter` calls it once per request it sends.
 
         A transport that does not go over the network (the sample snapshot's adapter, a test's
-        recorded responses) has no budget to keep: only requests' own `HTTPAdapter` is throttled.
+        recorded responses) has no budget to keep and does not call it.
         """
-        if isinstance(self.get_adapter(url), HTTPAdapter):
-            self.budget.acquire(self.budget_key(url))
+        self.budget.acquire(self.budget_key(url))
 
     # --- sending with retries ----------------------------------------------------------------
 
@@ -173,12 +186,11 @@ class SourceSession(requests.Session):
         return True
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """Send with retries; every attempt waits for the budget. The body is left unread."""
+        """Send with retries (each attempt waits for the budget in the adapter). The body is left unread."""
         kwargs.setdefault("timeout", self.timeout)
         kwargs["stream"] = True
         retry = self.retry
         while True:
-            self._throttle(url)
             try:
                 response = super().request(method, url, **kwargs)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:

@@ -308,3 +308,11 @@ def test_two_processes_with_their_own_budgets_overrun_the_limit(server: Scripted
     times = _run_two_processes(server, (tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"))
     assert len(times) == 12
     assert _busiest_window(times, 0.5) > 3
+
+
+def test_redirects_pass_the_throttle(server: ScriptedServer) -> None:
+    server.script = [(302, {"Location": "/moved"}, b""), (200, {}, b"{}")]
+    budget = CountingBudget()
+    session = SourceSession(retries=0, budget=budget)
+    get_checked(session, "test", f"{server.url}/old")
+    assert len(server.seen) == 2 and len(budget.granted) == 2
