@@ -8,7 +8,8 @@ like StatFin: a call over the budget of any window gets 429 (without Retry-After
 `--retry-after`), a query over the cell limit 403. Each PxWeb dataset is then landed in live mode,
 one after another through one session, from a fresh data directory (so nothing is "unchanged").
 Printed per dataset and in total: calls (config, listings, metadata, probe and data queries, retries
-included), cells asked for, 429s, wall time, and the least time the budget allows for that many calls.
+included), cells asked for, 429s, wall time, and the least time the budget allows for the calls of the
+run so far (the budget is shared, so a dataset may wait for the calls of the one before it).
 With the real-looking 10 calls / 60 s a run takes several minutes: that is the budget, not the code.
 `--scale 10` divides every window by ten for a quick look.
 """
@@ -69,7 +70,8 @@ def run(
                 cells = sum(c.cells for c in calls if c.status == 200)
                 refused = sum(1 for c in calls if c.status == 429)
                 rows.append((f"{dataset.table} ({dataset.name})", len(calls), cells, refused, elapsed))
-                print(_line(*rows[-1], least_seconds(len(calls), max_calls, window)), flush=True)
+                so_far = sum(r[1] for r in rows)
+                print(_line(*rows[-1], least_seconds(so_far, max_calls, window)), flush=True)
         busiest = server.max_calls_in_window()
     total = sum(r[1] for r in rows)
     print(
@@ -87,7 +89,7 @@ def run(
 
 
 def _line(name: str, calls: int, cells: int, refused: int, seconds: float, least: float) -> str:
-    return f"{name:<45} {calls:>6} {cells:>10} {refused:>5} {seconds:>9.1f} {least:>9.1f}"
+    return f"{name:<45} {calls:>6} {cells:>10} {refused:>5} {seconds:>9.1f} {least:>11.1f}"
 
 
 def main() -> int:
@@ -101,7 +103,7 @@ def main() -> int:
     for max_calls, window, max_cells in configs:
         window = window / args.scale
         print(f"\n?config: maxCalls {max_calls}, timeWindow {window:g} s, maxCells {max_cells}")
-        print(f"{'dataset':<45} {'calls':>6} {'cells':>10} {'429s':>5} {'wall s':>9} {'least s':>9}")
+        print(f"{'dataset':<45} {'calls':>6} {'cells':>10} {'429s':>5} {'wall s':>9} {'least run s':>11}")
         rows = run(max_calls, window, max_cells, args.retry_after)
         refused += sum(r[3] for r in rows)
     return 1 if refused else 0

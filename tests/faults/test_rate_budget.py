@@ -90,7 +90,7 @@ def test_national_refresh_of_every_pxweb_dataset_gets_no_429(limited_server: Fau
     assert limited_server.px_statuses(403) == 0
     assert limited_server.max_calls_in_window() <= MAX_CALLS
     assert calls > 2 * MAX_CALLS, "the refresh needed more than one window (else the test proves nothing)"
-    assert elapsed < 45
+    assert elapsed < 120, f"{elapsed:.0f} s for {calls} calls at {MAX_CALLS} per {TIME_WINDOW} s"
 
 
 def test_parallel_processes_share_the_budget(limited_server: FaultServer, tmp_path: Path) -> None:
