@@ -33,6 +33,7 @@ MAX_CELLS = 60_000
 
 CHILD = """
 import sys
+import time
 from ingestion.catalogue import DATASETS
 from ingestion.datasets import land_pxweb_table
 from ingestion.http import make_session
@@ -40,9 +41,11 @@ from ingestion.settings import load_settings
 
 settings = load_settings(data_dir=sys.argv[1], mode="live", pxweb_base_url=sys.argv[2], backoff_factor=0.0)
 session = make_session(settings)
+started = time.time()
 for dataset in DATASETS:
     if f"{dataset.source}/{dataset.name}" in sys.argv[3:]:
         land_pxweb_table(settings, session, dataset)
+print(started, time.time())
 """
 
 
@@ -109,9 +112,12 @@ def test_parallel_processes_share_the_budget(limited_server: FaultServer, tmp_pa
         )
         for half in halves
     ]
+    spans = []
     for child in children:
-        _, err = child.communicate(timeout=120)
+        out, err = child.communicate(timeout=120)
         assert child.returncode == 0, err[-3000:]
+        spans.append([float(x) for x in out.split()[-2:]])
+    assert max(s for s, _ in spans) < min(e for _, e in spans), "the two processes did not land at the same time"
     assert limited_server.px_statuses(429) == 0, f"{limited_server.px_statuses(429)} calls refused with 429"
     assert limited_server.max_calls_in_window() <= MAX_CALLS
     assert len(limited_server.px_calls) > 2 * MAX_CALLS
