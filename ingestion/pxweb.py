@@ -198,7 +198,7 @@ class PxWebClient:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise SourceError(f"{SOURCE} ?config", "maxCells/maxCalls/timeWindow", doc, "limits missing") from exc
-        self.session.set_rate_limit(self.base_url, RateLimit(limits.max_calls, limits.time_window))
+        self.session.set_rate_limit(self.base_url, RateLimit(limits.max_calls, limits.time_window, announced=True))
         return limits, response
 
     def list_tables(self, subject: str) -> tuple[list[dict[str, Any]], requests.Response]:

@@ -23,8 +23,14 @@ ARTIFACT = PROJECT_ROOT / "artifacts" / "fault_matrix.md"
 
 @pytest.fixture(scope="session")
 def fault_server() -> Iterator[FaultServer]:
-    """One server for the session, bounded in requests and lifetime."""
+    """One server for the session, bounded in requests and lifetime.
+
+    It announces StatFin's 40 calls per window with the window scaled down to two seconds (not enforced:
+    the cells inject their own faults), so an injected 429 without Retry-After, which the client answers
+    by waiting out the announced window, costs seconds rather than a minute.
+    """
     with FaultServer(max_requests=20_000, max_seconds=1800, read_timeout=READ_TIMEOUT) as server:
+        server.announce(max_calls=40, time_window=2, enforce=False)
         yield server
 
 

@@ -8,6 +8,11 @@ status codes, resets, stalls, trickles, cut or oversized bodies, broken or drift
 
 The server is bounded: it refuses requests after `max_requests` and shuts itself down after
 `max_seconds`, and every stall it injects is capped, so a bug in the pipeline cannot hang CI.
+
+Like StatFin, it can enforce the limits it announces in `?config` (`announce()`): per client address,
+at most `maxCalls` calls to any PxWeb path (config, listings, metadata, data) in any `timeWindow`
+seconds, else 429 (with or without `Retry-After`), and no query over `maxCells` cells (403). Every
+PxWeb call is logged with its arrival time, so a test can count the calls in any window.
 """
 
 from __future__ import annotations
@@ -112,6 +117,29 @@ class Armed:
     hits: int = 0
 
 
+@dataclass(frozen=True)
+class Announced:
+    """The limits `?config` announces, and whether the server enforces them like StatFin."""
+
+    max_calls: int = 40
+    time_window: float = 60
+    max_cells: int = 120_000
+    enforce: bool = True
+    # Seconds sent in Retry-After with a 429 (None: a 429 without Retry-After, as StatFin may answer).
+    retry_after: int | None = None
+
+
+@dataclass
+class PxCall:
+    """One PxWeb request as the server saw it."""
+
+    at: float
+    client: str
+    route: str
+    status: int
+    cells: int = 0
+
+
 @dataclass
 class Answer:
     """What the snapshot would answer, before any fault."""
@@ -132,6 +160,8 @@ class FaultServer:
         self.armed: list[Armed] = []
         self.log: list[tuple[str, str, str, str | None]] = []
         self.requests = 0
+        self.announced: Announced | None = None
+        self.px_calls: list[PxCall] = []
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -208,6 +238,83 @@ class FaultServer:
             "TILANNEKUVA_PRH_BASE_URL": self.prh_base_url,
         }
 
+    # --- StatFin-like limits ------------------------------------------------------------------
+
+    def announce(
+        self,
+        max_calls: int = 40,
+        time_window: float = 60,
+        max_cells: int = 120_000,
+        *,
+        enforce: bool = True,
+        retry_after: int | None = None,
+    ) -> None:
+        """Announce these limits in `?config` from now on (and enforce them unless `enforce=False`)."""
+        with self._lock:
+            self.announced = Announced(max_calls, time_window, max_cells, enforce, retry_after)
+
+    def reset_calls(self) -> None:
+        """Forget the PxWeb calls seen (the enforcement window starts empty)."""
+        with self._lock:
+            self.px_calls.clear()
+
+    def max_calls_in_window(self, window: float | None = None) -> int:
+        """The most PxWeb calls from one client that arrived within any `window` seconds (default: the announced)."""
+        if window is None:
+            assert self.announced is not None, "no window announced"
+            window = self.announced.time_window
+        with self._lock:
+            calls = list(self.px_calls)
+        most = 0
+        for client in {c.client for c in calls}:
+            times = sorted(c.at for c in calls if c.client == client)
+            first = 0
+            for last, at in enumerate(times):
+                while at - times[first] >= window:
+                    first += 1
+                most = max(most, last - first + 1)
+        return most
+
+    def px_statuses(self, status: int) -> int:
+        """How many PxWeb calls were answered with `status` (e.g. 429)."""
+        with self._lock:
+            return sum(1 for c in self.px_calls if c.status == status)
+
+    def _limit_px(self, client: str, route: str, body: bytes, at: float) -> tuple[int, bytes, dict[str, str]] | None:
+        """Record one PxWeb call; the refusal to send when it breaks the announced limits, else None."""
+        cells = _cells_asked(body) if route == "px_data" else 0
+        with self._lock:
+            limits = self.announced
+            call = PxCall(at, client, route, 200, cells)
+            refusal = None
+            if limits is not None and limits.enforce:
+                recent = [c for c in self.px_calls if c.client == client and at - c.at < limits.time_window]
+                if len(recent) >= limits.max_calls:
+                    headers = {} if limits.retry_after is None else {"Retry-After": str(limits.retry_after)}
+                    text = f"Too many requests: over {limits.max_calls} calls in {limits.time_window:g} s"
+                    refusal = (429, json.dumps({"error": text}).encode(), headers)
+                elif cells > limits.max_cells:
+                    text = f"Too many cells selected ({cells} > {limits.max_cells})"
+                    refusal = (403, json.dumps({"error": text}).encode(), {})
+            if refusal is not None:
+                call.status = refusal[0]
+            self.px_calls.append(call)
+        return refusal
+
+    def _config_body(self, body: bytes) -> bytes:
+        """The snapshot's `?config` with the announced limits written in."""
+        limits = self.announced
+        if limits is None:
+            return body
+        doc = json.loads(body)
+        doc.update(
+            maxCalls=limits.max_calls,
+            timeWindow=limits.time_window,
+            maxCells=limits.max_cells,
+            maxValues=limits.max_cells,
+        )
+        return json.dumps(doc).encode()
+
     # --- faults ------------------------------------------------------------------------------
 
     def arm(self, fault: str, route: str, times: int | None = None, skip: int = 0) -> None:
@@ -261,7 +368,24 @@ class FaultServer:
         if parts.path.endswith(".csv"):
             kind = "text/csv; charset=utf-8"
         passed = {k: v for k, v in response.headers.items() if k.lower() in ("last-modified", "etag")}
+        if route_of(method, parts.path, parts.query) == "px_config" and response.status_code == 200:
+            payload = self._config_body(payload)
         return Answer(response.status_code, payload, kind, passed)
+
+
+def _cells_asked(body: bytes) -> int:
+    """Cells a PxWeb query selects (item filters; 0 when it cannot be told from the body alone)."""
+    try:
+        query = json.loads(body).get("query", [])
+        sizes = [len(q["selection"]["values"]) for q in query if q["selection"].get("filter") == "item"]
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return 0
+    if len(sizes) != len(query):
+        return 0
+    cells = 1
+    for size in sizes:
+        cells *= size
+    return cells
 
 
 def _classification_catalogue() -> bytes:
@@ -296,6 +420,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         owner = self.owner
+        arrived = time.monotonic()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
@@ -306,6 +431,12 @@ class _Handler(BaseHTTPRequestHandler):
         if over:
             self._send(503, b'{"error":"fault server request budget exhausted"}', "application/json")
             return
+        if route.startswith("px_"):
+            refusal = owner._limit_px(self.client_address[0], route, body, arrived)
+            if refusal is not None:
+                owner.log.append((route, method, self.path, None))
+                self._send(refusal[0], refusal[1], "application/json", refusal[2])
+                return
         fault = owner._take(route)
         owner.log.append((route, method, self.path, fault))
         answer = owner.answer(method, self.path, body, dict(self.headers.items()))

@@ -62,7 +62,7 @@ def test_http_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch
 
 def test_retry_after_is_capped() -> None:
     """A server asking to come back in a day is retried after at most RETRY_AFTER_MAX_SECONDS."""
-    retry = SourceSession().get_adapter("https://example.org").max_retries
+    retry = SourceSession().retry
     assert retry.parse_retry_after("86400") == RETRY_AFTER_MAX_SECONDS
 
 

@@ -325,7 +325,7 @@ def test_a_page_past_the_end_returning_page_one_fails_loudly() -> None:
 def test_companies_client_throttles_to_the_shared_limit() -> None:
     session = _session(PagingServer(_listing(1)))
     CompaniesClient(session, BASE)
-    assert BASE in session._limiters
+    assert session.budget.limit(BASE).calls is not None
 
 
 def test_snapshot_pages_like_the_api(tmp_path: Path) -> None:
