@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
 from typing import Any
 
-from ingestion.catalogue import LABOUR_MARKET
+from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT, LABOUR_MARKET, OCCUPATION_CLASSIFICATION
+from ingestion.classifications import SOURCE as CLASSIFICATION_SOURCE
+from ingestion.classifications import ClassificationClient, choose_correspondence, parse_maps
 from ingestion.errors import SourceError, TilannekuvaError
 from ingestion.http import SourceSession
 from ingestion.jsonstat import load_json, parse_jsonstat2
+from ingestion.kela import SOURCE as KELA_SOURCE
+from ingestion.kela import choose_descriptor, csv_resources, download, map_fields, package_show, read_descriptor
 from ingestion.pxweb import PxLimits, PxWebClient, TableMetadata
 from ingestion.settings import Settings
 
@@ -84,12 +90,16 @@ def render(results: list[CheckResult]) -> str:
     def mark(value: bool | None) -> str:
         return "–" if value is None else ("yes" if value else "NO")
 
-    rows = [(r.source, r.endpoint, mark(r.reachable), mark(r.shape_ok), r.difference) for r in results]
+    def short(endpoint: str) -> str:
+        parts = urlsplit(endpoint)
+        return endpoint[len(f"{parts.scheme}://{parts.netloc}") :] if parts.scheme else endpoint
+
+    rows = [(r.source, short(r.endpoint), mark(r.reachable), mark(r.shape_ok), r.difference) for r in results]
     table = tabulate(
         rows,
         headers=["source", "endpoint", "reachable", "shape as expected", "what differed"],
         tablefmt="simple",
-        maxcolwidths=[None, 60, None, None, 70],
+        maxcolwidths=[None, 70, None, None, 70],
     )
     drifted = sum(not r.ok for r in results)
     verdict = "every source answered as expected" if not drifted else f"{drifted} of {len(results)} checks differ"
@@ -151,9 +161,90 @@ def pxweb_probes(settings: Settings, session: SourceSession) -> list[Probe]:
     ]
 
 
+# --- Statistics Finland classification service ----------------------------------------------------
+
+
+def classification_probes(settings: Settings, session: SourceSession) -> list[Probe]:
+    """Both list endpoints, the employment-area correspondence chosen by listing, and its maps in Finnish."""
+    client = ClassificationClient(session, settings.classification_base_url)
+    base = settings.classification_base_url.rstrip("/")
+
+    def classifications(_: dict[str, Any]) -> list[str]:
+        ids, _response = client.list_classifications()
+        wanted = OCCUPATION_CLASSIFICATION.classification_id
+        if wanted not in ids:
+            raise SourceError(CLASSIFICATION_SOURCE, "classifications", wanted, f"not listed ({len(ids)} ids listed)")
+        return ids
+
+    def correspondences(_: dict[str, Any]) -> str:
+        ids, _response = client.list_correspondences()
+        return choose_correspondence(ids, "tyollisyysalue", date.today())
+
+    def maps(found: dict[str, Any]) -> None:
+        local_id: str = found["classifications/correspondences"]
+        doc = load_json(client.maps(local_id, "fi").content, local_id)
+        frame = parse_maps(doc, local_id, "tyollisyysalue", "fi")
+        if "KU564" not in set(frame["municipality_code"]):
+            raise SourceError(CLASSIFICATION_SOURCE, f"{local_id} maps", "564", "Oulu is not mapped")
+
+    return [
+        Probe(
+            CLASSIFICATION_SOURCE, f"{base}/classifications?format=json", classifications, name="classifications/list"
+        ),
+        Probe(
+            CLASSIFICATION_SOURCE,
+            f"{base}/correspondenceTables?format=json",
+            correspondences,
+            name="classifications/correspondences",
+        ),
+        Probe(
+            CLASSIFICATION_SOURCE,
+            f"{base}/correspondenceTables/<kunta…#tyollisyysalue…>/maps?content=data&meta=max&lang=fi",
+            maps,
+            needs=("classifications/correspondences",),
+            name="classifications/maps",
+        ),
+    ]
+
+
+# --- Kela through the avoindata.fi CKAN API ---------------------------------------------------------
+
+
+def kela_probes(settings: Settings, session: SourceSession) -> list[Probe]:
+    """`package_show` of Kela's package and its `package.json`, mapped to the fields the pipeline reads."""
+    dataset = KELA_UNEMPLOYMENT_BENEFIT
+    base = settings.kela_base_url.rstrip("/")
+
+    def package(_: dict[str, Any]) -> dict[str, Any]:
+        document, _response = package_show(session, settings.kela_base_url, dataset.package_id)
+        csv_resources(document, dataset.resource_format)
+        return document
+
+    def descriptor(found: dict[str, Any]) -> None:
+        resource = choose_descriptor(found["kela/package"])
+        where = f"{KELA_SOURCE} {resource.url}"
+        layout = read_descriptor(download(session, resource).content, where)
+        map_fields(layout.names, where)
+
+    return [
+        Probe(KELA_SOURCE, f"{base}/package_show?id={dataset.package_id}", package, name="kela/package"),
+        Probe(
+            KELA_SOURCE,
+            "package.json (Data Package descriptor)",
+            descriptor,
+            needs=("kela/package",),
+            name="kela/descriptor",
+        ),
+    ]
+
+
 def build_probes(settings: Settings, session: SourceSession) -> list[Probe]:
     """Every source's probes, in the order a refresh meets them."""
-    return [*pxweb_probes(settings, session)]
+    return [
+        *pxweb_probes(settings, session),
+        *classification_probes(settings, session),
+        *kela_probes(settings, session),
+    ]
 
 
 def check_sources(settings: Settings, session: SourceSession) -> list[CheckResult]:
