@@ -433,6 +433,7 @@ PRH_COMPANY_COLUMNS = [
     "company_form_code",
     "main_industry_code",
     "industry_code_set",
+    "industry_code_set_source",
     "municipality_code",
     "registration_date",
     "end_date",

@@ -37,6 +37,9 @@ from quality.suites import validate_prh_companies
 CAP = 8 * 1024**3
 BASE = "https://avoindata.prh.fi/opendata-ytj-api/v3"
 SOLE_TRADER_NAME = "Maija Meikäläinen"
+OLDER_DUMP = SNAPSHOT_DIR / "prh" / "all_companies_20260930.zip"
+NEWEST_DUMP = SNAPSHOT_DIR / "prh" / "all_companies_20261127.zip"
+REAL_RECORD = Path("../shared/realdata/prh_ytj_v3_companies_0112038-9_2026-10-05.json")
 
 
 def _descriptions(fi: str) -> list[dict[str, str]]:
@@ -56,7 +59,7 @@ def _company(business_id: str, registered: str, **fields: Any) -> dict[str, Any]
         "mainBusinessLine": {
             "type": "62010",
             "descriptions": _descriptions("Ohjelmistojen suunnittelu ja valmistus"),
-            "typeCodeSet": "TOL2008",
+            "typeCodeSet": "TOIMI3",
             "registrationDate": registered,
             "source": "2",
         },
@@ -117,7 +120,7 @@ def _records() -> list[dict[str, Any]]:
         _company(
             "3456789-0",
             "2025-06-10",
-            mainBusinessLine={"type": "62100", "typeCodeSet": "TOL2025", "descriptions": []},
+            mainBusinessLine={"type": "62100", "typeCodeSet": "TOIMI4", "descriptions": []},
             addresses=[{"type": 1, "street": "Uusitie 3", "postCode": "90400", "postOffices": _office("KEMPELE", 244)}],
         ),
         # a sole trader with only a postal address: the name is personal data and must not be kept
@@ -256,7 +259,7 @@ def test_unknown_situation_and_bad_codes_name_the_value() -> None:
         reduce_company(record)
     with pytest.raises(SourceError, match=r"businessId.value = '123': not a business id"):
         reduce_company(_company("123", "2015-04-01"))
-    bad_line = {"type": "6201", "typeCodeSet": "TOL2008"}
+    bad_line = {"type": "6201", "typeCodeSet": "TOIMI3"}
     with pytest.raises(SourceError, match=r"mainBusinessLine.type of 2345678-1 = '6201'"):
         reduce_company(_company("2345678-1", "2015-04-01", mainBusinessLine=bad_line))
 
@@ -334,7 +337,7 @@ def test_snapshot_pages_like_the_api(tmp_path: Path) -> None:
     start = date(2026, 6, 1)
     found = registered_since(session, settings.prh_base_url, start)
     expected = [
-        r for r in load_companies(SNAPSHOT_DIR / "prh" / "all_companies.zip") if r["registrationDate"] >= "2026-06-01"
+        r for r in load_companies(NEWEST_DUMP) if r["registrationDate"] >= "2026-06-01"
     ]
     assert len(found) == len(expected) > 100, "several pages"
     assert [c["businessId"]["value"] for c in found] == [r["businessId"]["value"] for r in expected]
@@ -375,7 +378,7 @@ def test_landing_is_conditional_and_unchanged_downloads_nothing(tmp_path: Path) 
     staged = stage_landed(first.path, tmp_path / "s" / "companies.parquet", tmp_path / "s" / "situations.parquet", CAP)
     companies = pd.read_parquet(staged.companies)
     situations = pd.read_parquet(staged.situations)
-    assert staged.companies_rows == len(companies) > 10_000 and companies["is_sample_data"].all()
+    assert staged.companies_rows == len(companies) > 5_000 and companies["is_sample_data"].all()
     assert validate_prh_companies(companies, situations).success
     assert {"bankruptcy", "liquidation", "restructuring"} <= set(situations["situation_type"])
 
@@ -435,14 +438,14 @@ def test_release_poll_reads_the_dump_version_without_downloading(tmp_path: Path)
     assert settings.prh_base_url == BASE and settings.sources == ("prh",)
     session = make_session(settings)
     head = session.head(f"{settings.prh_base_url}/all_companies")
-    assert head.status_code == 200 and head.content == b"" and int(head.headers["Content-Length"]) > 1_000_000
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["Content-Length"]) > 100_000
     assert remote_version(session, settings.prh_base_url) == "2026-11-27T03:15:00Z"
 
 
 def test_sample_dump_covers_every_municipality_by_population() -> None:
     from ingestion.sample_snapshot.generate import read_anchors, read_classification
 
-    dump = SNAPSHOT_DIR / "prh" / "all_companies.zip"
+    dump = NEWEST_DUMP
     assert dump.stat().st_size <= 2 * 1024 * 1024, "the bundled sample dump stays small"
     records = load_companies(dump)
     facts = pd.DataFrame([reduce_company(r)[0] for r in records])
@@ -478,8 +481,12 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
     first = materialize(assets, resources=resources)
     assert first.success
     staged = _materialization(first, ["staging", "prh", "companies"])
-    assert staged["unchanged"] is False and staged["rows"] > 10_000
-    assert _materialization(first, ["staging", "prh", "company_situations"])["rows"] > 100
+    assert staged["unchanged"] is False and staged["rows"] > 5_000
+    assert _materialization(first, ["staging", "prh", "company_situations"])["rows"] > 10
+    history = _materialization(first, ["staging", "prh", "register_history"])
+    assert history["folded"] is True and history["dump_date"] == "2026-11-27"
+    assert _materialization(first, ["staging", "prh", "register_dumps"])["rows"] == 1
+    assert _materialization(first, ["staging", "prh", "companies"])["unknown_code_set_companies"] > 0
     [check] = [c for c in first.get_asset_check_evaluations() if c.check_name == "great_expectations_suite"]
     assert check.passed and check.asset_key.path == ["staging", "prh", "companies"]
     companies = tmp_path / "staging" / "prh" / "companies.parquet"
@@ -496,6 +503,9 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
     bad = good.with_name("29991231T000000000000Z")
     bad.mkdir()
     (bad / "manifest.json").write_bytes((good / "manifest.json").read_bytes())
+    (bad / "company_forms.tsv").write_bytes((good / "company_forms.tsv").read_bytes())
+    history = tmp_path / "staging" / "prh" / "register_history.parquet"
+    history_before = history.read_bytes()
     records = _records()
     records[0]["endDate"] = "2001-01-01"
     (bad / "all_companies.zip").write_bytes(_zip(json.dumps(records).encode("utf-8")))
@@ -506,6 +516,7 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
     assert (companies.read_bytes(), companies.stat().st_mtime_ns) == before, "the previous good file stays"
     quarantined = tmp_path / "staging" / "_quarantine" / "prh" / f"companies-{bad.name}"
     assert (quarantined / "companies.parquet").is_file()
+    assert history.read_bytes() == history_before, "a failed dump never touches the register history"
 
 
 def test_streaming_cap_stops_reading_even_when_the_declared_size_lies() -> None:
