@@ -472,6 +472,12 @@ def validate_prh_companies(
             "end_not_before_registration": ended.isna() | registered.isna() | (ended >= registered),
         }
     )
+    industry = pd.DataFrame(
+        {
+            "industry_comes_with_its_code_set": companies["main_industry_code"].isna()
+            == companies["industry_code_set"].isna(),
+        }
+    )
     events = pd.DataFrame(
         {
             "start_not_in_future": started.isna() | (started <= today),
@@ -518,6 +524,11 @@ def validate_prh_companies(
             for c in dates.columns
         ],
         Check(
+            "industry",
+            gxe.ExpectColumnValuesToBeInSet(column="industry_comes_with_its_code_set", value_set=[True]),
+            "industry comes with its code set (TOIMI3/TOIMI4) or is unknown",
+        ),
+        Check(
             "situations",
             gxe.ExpectTableColumnsToMatchSet(column_set=PRH_SITUATION_COLUMNS, exact_match=True),
             "situations schema",
@@ -536,7 +547,7 @@ def validate_prh_companies(
             for c in events.columns
         ],
     ]
-    frames = {"companies": companies, "dates": dates, "situations": situations, "events": events}
+    frames = {"companies": companies, "dates": dates, "industry": industry, "situations": situations, "events": events}
     return run_checks("prh/companies", frames, checks)
 
 

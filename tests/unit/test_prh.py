@@ -424,9 +424,15 @@ def test_suite_catches_bad_staged_facts(tmp_path: Path) -> None:
     companies.loc[0, "end_date"] = date(2001, 1, 1)
     companies.loc[1, "municipality_code"] = "5640"
     situations.loc[0, "business_id"] = "7654321-0"
+    companies.loc[2, "industry_code_set"] = None
     result = validate_prh_companies(companies, situations, today=pd.Timestamp("2026-11-28"))
     failed = {f.description for f in result.failures}
-    assert failed == {"end not before registration", "municipality codes of 3 digits", "company known"}
+    assert failed == {
+        "end not before registration",
+        "municipality codes of 3 digits",
+        "company known",
+        "industry comes with its code set (TOIMI3/TOIMI4) or is unknown",
+    }
     early = validate_prh_companies(companies, situations, today=pd.Timestamp("2020-01-01"))
     assert "registration not in future" in {f.description for f in early.failures}
 

@@ -263,9 +263,9 @@ def test_classification_maps() -> None:
 def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     """The committed snapshot is exactly what the generator produces."""
     written = gen.generate(tmp_path)
-    # + aly, kony and TOL 2008 (business.py) + the PRH dump (prh.py) + two yearly merger maps (mergers.py)
-    assert len(written) == 26 + 9 + 2 + 2
-    # + the PRH all_companies ZIP and its HTTP validators (prh.py)
+    # + aly, kony and TOL 2008 (business.py) + two yearly merger maps (mergers.py)
+    # + two dated PRH all_companies ZIPs with their HTTP headers and the YRMU company-form list (prh.py)
+    assert len(written) == 26 + 9 + 2 + 5
     for path in written:
         rel = path.relative_to(tmp_path).as_posix()
         committed = (SNAPSHOT / rel).read_bytes()
