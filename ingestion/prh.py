@@ -86,7 +86,7 @@ DUMPS_FILE = "register_dumps.parquet"
 DUMP_MEMBER = re.compile(r"data_(\d{8})\.json$", re.IGNORECASE)
 DUMP_ATTACHMENT = re.compile(r"all_companies_(\d{8})\.zip", re.IGNORECASE)
 # Company forms left out of business counts, recognised by their Finnish description in YRMU.
-HOUSING_FORM = re.compile(r"^asunto-osakeyhtiö$|keskinäinen kiinteistö", re.IGNORECASE)
+HOUSING_FORM = re.compile(r"\basunto-osakeyhtiö|keskinäinen kiinteistö", re.IGNORECASE)
 BATCH_ROWS = 50_000
 # Dumps at least this large are parsed in two processes (two halves split at a company boundary).
 PARALLEL_MIN_BYTES = 256 * 1024**2
