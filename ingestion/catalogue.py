@@ -295,9 +295,10 @@ PRH_COMPANIES = ZipDumpDataset(
     source="prh",
     name="companies",
     endpoint="/all_companies",
-    description="Every company of the PRH trade and business register (YTJ open data, daily all_companies ZIP) "
-    "reduced to business id, company form, main industry, municipality, registration and end dates, and its "
-    "bankruptcy, liquidation and restructuring situations. No names or addresses are kept.",
+    description="Every company currently in the PRH trade and business register (YTJ open data, daily "
+    "all_companies ZIP; sole traders are not in the open data) reduced to business id, company form, main "
+    "industry, municipality, registration and end dates, and its open bankruptcy, liquidation and "
+    "restructuring proceedings; landed with the YRMU company-form list. No names or addresses are kept.",
 )
 
 DATASETS: tuple[

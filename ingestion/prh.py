@@ -17,6 +17,19 @@ Company situations map to insolvency events by this table (PRH code lists `KONK`
 | SANE | restructuring | yrityssaneeraus (corporate restructuring) |
 
 Any other situation type fails staging with the type named, so a new code is added here knowingly.
+The register shows a situation only while the proceedings are open (it is emptied once a company has
+ceased), so these rows are open proceedings at the dump date, never a count of bankruptcies.
+
+The main line of business names its classification in `typeCodeSet`: `TOIMI3` is TOL 2008 and
+`TOIMI4` TOL 2025 (PRH re-coded the register to TOL 2025 on 2026-01-01). Older sets (`TOIMI`,
+`TOIMI2`) linger on a few records: their industry is left unknown and counted, and the dump fails only
+when more than `prh_max_unknown_code_set_share` of its companies carry such a set.
+
+The dump holds only companies currently in the register, so closures are read across dumps: every
+staged dump is folded into a compact register history (`apply_dump`), in which a company that leaves
+the register gets the date of the first dump without it. The company-form code list
+(`/description?code=YRMU`) lands with each dump; housing and mutual property companies are flagged
+from its descriptions, not from hard-coded codes.
 """
 
 from __future__ import annotations
@@ -29,7 +42,8 @@ import shutil
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -37,6 +51,7 @@ from typing import IO, Any
 
 import ijson
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import requests
@@ -53,14 +68,25 @@ PAGE_SIZE = 100
 # 300 requests per minute are shared by every user of the API: stay well inside it.
 RATE_LIMIT = RateLimit(calls=240, window_seconds=60)
 SITUATION_TYPES = {"KONK": "bankruptcy", "SELTILA": "liquidation", "SANE": "restructuring"}
-CODE_SETS = frozenset({"TOL2008", "TOL2025"})
+# PRH's typeCodeSet → the classification of mainBusinessLine.type
+CODE_SETS = {"TOIMI3": "TOL2008", "TOIMI4": "TOL2025"}
 STREET_ADDRESS, POSTAL_ADDRESS = 1, 2
 BUSINESS_ID = re.compile(r"^\d{7}-\d$")
 TOL_CODE = re.compile(r"^\d{5}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 ZIP_FILE = "all_companies.zip"
+FORMS_FILE = "company_forms.tsv"
+FORMS_ENDPOINT = "/description"
+FORMS_PARAMS = {"code": "YRMU", "lang": "fi"}
 COMPANIES_FILE = "companies.parquet"
 SITUATIONS_FILE = "company_situations.parquet"
+FORMS_PARQUET = "company_forms.parquet"
+HISTORY_FILE = "register_history.parquet"
+DUMPS_FILE = "register_dumps.parquet"
+DUMP_MEMBER = re.compile(r"data_(\d{8})\.json$", re.IGNORECASE)
+DUMP_ATTACHMENT = re.compile(r"all_companies_(\d{8})\.zip", re.IGNORECASE)
+# Company forms left out of business counts, recognised by their Finnish description in YRMU.
+HOUSING_FORM = re.compile(r"\basunto-osakeyhtiö|keskinäinen kiinteistö", re.IGNORECASE)
 BATCH_ROWS = 50_000
 # Dumps at least this large are parsed in two processes (two halves split at a company boundary).
 PARALLEL_MIN_BYTES = 256 * 1024**2
@@ -76,6 +102,7 @@ COMPANY_SCHEMA = pa.schema(
         ("company_form_code", pa.string()),
         ("main_industry_code", pa.string()),
         ("industry_code_set", pa.string()),
+        ("industry_code_set_source", pa.string()),
         ("municipality_code", pa.string()),
         ("registration_date", pa.date32()),
         ("end_date", pa.date32()),
@@ -344,15 +371,19 @@ def reduce_company(record: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         raise SourceError(SOURCE, "businessId.value", business_id, "not a business id like 1234567-8")
     line = record.get("mainBusinessLine") or {}
     industry = line.get("type") if isinstance(line, dict) else None
-    code_set = line.get("typeCodeSet") if isinstance(line, dict) else None
+    raw_set = line.get("typeCodeSet") if isinstance(line, dict) else None
+    raw_set = None if raw_set in (None, "") else str(raw_set)
+    code_set = CODE_SETS.get(raw_set) if raw_set else None
     if industry in (None, ""):
-        industry, code_set = None, None
+        industry, code_set, raw_set = None, None, None
+    elif code_set is None:
+        # an older or new code set: the industry is unknown here, counted by `unknown_code_sets`
+        industry = None
+        raw_set = raw_set or "(none)"
     else:
         industry = str(industry)
         if not TOL_CODE.match(industry):
             raise SourceError(SOURCE, f"mainBusinessLine.type of {business_id}", industry, "not a 5-digit TOL code")
-        if code_set not in CODE_SETS:
-            raise SourceError(SOURCE, f"mainBusinessLine.typeCodeSet of {business_id}", code_set, "unknown code set")
     form = _current(record.get("companyForms"))
     registered = _date(record.get("registrationDate"), business_id, "registrationDate") or _date(
         business.get("registrationDate"), business_id, "businessId.registrationDate"
@@ -363,6 +394,7 @@ def reduce_company(record: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "company_form_code": str(form["type"]) if form and form.get("type") not in (None, "") else None,
         "main_industry_code": industry,
         "industry_code_set": code_set,
+        "industry_code_set_source": raw_set,
         "municipality_code": _municipality(record.get("addresses"), business_id),
         "registration_date": registered,
         "end_date": _date(record.get("endDate"), business_id, "endDate"),
@@ -426,13 +458,22 @@ class _BatchWriter:
 
 @dataclass(frozen=True)
 class StagedPrh:
-    """The two Parquet files parsed from one dump (not yet promoted) and what went into them."""
+    """The Parquet files parsed from one dump (not yet promoted) and what went into them.
+
+    `unknown_code_sets` counts the companies whose industry is unknown because of their code set.
+    """
 
     companies: Path
     situations: Path
     companies_rows: int
     situation_rows: int
     uncompressed_bytes: int
+    unknown_code_sets: dict[str, int] = dataclass_field(default_factory=dict)
+    forms: Path | None = None
+
+    @property
+    def unknown_code_set_rows(self) -> int:
+        return sum(self.unknown_code_sets.values())
 
 
 def _parse_part(
@@ -515,12 +556,14 @@ def parse_dump(
     is_sample_data: bool = False,
     batch_rows: int = BATCH_ROWS,
     workers: int | None = None,
+    max_unknown_share: float = 0.01,
 ) -> StagedPrh:
     """Stream the dump into `out_dir/companies.parquet` and `company_situations.parquet` in batches.
 
     A large dump on a machine with two or more cores is parsed as two halves at once (`workers`=2;
     None chooses by size and cores). The result is the same; when the halves cannot be split at a
     company boundary, or either half fails, one sequential pass runs and reports any error itself.
+    Companies whose code set is not TOIMI3/TOIMI4 are counted; above `max_unknown_share` the dump fails.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
@@ -535,7 +578,26 @@ def parse_dump(
         rows = _parse_part(zip_path, out_dir, max_uncompressed, None, constants, batch_rows)
     if rows[0] == 0:
         raise SourceError(SOURCE, ZIP_FILE, zip_path.name, "the company array is empty")
-    return StagedPrh(out_dir / COMPANIES_FILE, out_dir / SITUATIONS_FILE, rows[0], rows[1], size)
+    unknown = unknown_code_sets(out_dir / COMPANIES_FILE)
+    share = sum(unknown.values()) / rows[0]
+    if share > max_unknown_share:
+        found = ", ".join(f"{k} {v}" for k, v in sorted(unknown.items()))
+        raise SourceError(
+            SOURCE,
+            "mainBusinessLine.typeCodeSet",
+            found,
+            f"{share:.1%} of {rows[0]} companies carry a code set other than "
+            f"{'/'.join(CODE_SETS)}, above the allowed {max_unknown_share:.1%}",
+        )
+    return StagedPrh(out_dir / COMPANIES_FILE, out_dir / SITUATIONS_FILE, rows[0], rows[1], size, unknown)
+
+
+def unknown_code_sets(companies: Path) -> dict[str, int]:
+    """Companies per code set that left their industry unknown (read back from the parsed file)."""
+    table = pq.read_table(companies, columns=["industry_code_set", "industry_code_set_source"])
+    frame = table.to_pandas()
+    unknown = frame.loc[frame["industry_code_set"].isna() & frame["industry_code_set_source"].notna()]
+    return {str(k): int(v) for k, v in unknown["industry_code_set_source"].value_counts().items()}
 
 
 def stage_dump(
@@ -561,17 +623,294 @@ def stage_dump(
         promote(staged, companies_path, situations_path)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return StagedPrh(
-        companies_path, situations_path, staged.companies_rows, staged.situation_rows, staged.uncompressed_bytes
-    )
+    return replace(staged, companies=companies_path, situations=situations_path, forms=None)
 
 
-def promote(staged: StagedPrh, companies_path: Path, situations_path: Path) -> None:
+def promote(staged: StagedPrh, companies_path: Path, situations_path: Path, forms_path: Path | None = None) -> None:
     """Move parsed files over the staged ones (each an atomic rename on the same filesystem)."""
     companies_path.parent.mkdir(parents=True, exist_ok=True)
     situations_path.parent.mkdir(parents=True, exist_ok=True)
+    if forms_path is not None and staged.forms is not None:
+        forms_path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged.forms, forms_path)
     os.replace(staged.situations, situations_path)
     os.replace(staged.companies, companies_path)
+
+
+# --- the company-form code list (YRMU) -----------------------------------------------------------
+
+FORMS_SCHEMA = pa.schema(
+    [
+        ("company_form_code", pa.string()),
+        ("company_form_fi", pa.string()),
+        ("is_housing_or_property_company", pa.bool_()),
+        ("loaded_at", pa.timestamp("us")),
+        ("is_sample_data", pa.bool_()),
+    ]
+)
+
+
+def parse_company_forms(text: str) -> list[dict[str, Any]]:
+    """`GET /description?code=YRMU&lang=fi` (tab-separated code and description) as rows.
+
+    The exact layout is not documented: a header line, blank lines and extra columns are tolerated;
+    a code is 1–4 letters or digits. Housing companies (asunto-osakeyhtiö) and mutual property
+    companies (keskinäinen kiinteistöosakeyhtiö) are flagged from the description; a list naming
+    neither fails, since business counts would then silently include them.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for line in text.lstrip("\ufeff").splitlines():
+        fields = [f.strip().strip('"') for f in line.split("\t")]
+        if len(fields) < 2 or not re.fullmatch(r"[0-9A-Za-zÅÄÖåäö]{1,4}", fields[0]) or not fields[1]:
+            continue
+        code, description = fields[0], fields[1]
+        rows[code] = {
+            "company_form_code": code,
+            "company_form_fi": description,
+            "is_housing_or_property_company": HOUSING_FORM.search(description) is not None,
+        }
+    if not rows:
+        raise SourceError(
+            SOURCE, f"{FORMS_ENDPOINT}?code=YRMU", text[:80], "expected lines of code<TAB>description, found none"
+        )
+    if not any(r["is_housing_or_property_company"] for r in rows.values()):
+        names = ", ".join(f"{r['company_form_code']} {r['company_form_fi']}" for r in rows.values())
+        raise SourceError(
+            SOURCE,
+            f"{FORMS_ENDPOINT}?code=YRMU",
+            names[:400],
+            "expected 'Asunto-osakeyhtiö' or 'Keskinäinen kiinteistöosakeyhtiö' among the company forms",
+        )
+    return list(rows.values())
+
+
+def write_company_forms(tsv: Path, target: Path, *, is_sample_data: bool) -> Path:
+    """Parse the landed YRMU list into `target` (Parquet)."""
+    try:
+        text = tsv.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(SOURCE, f"{FORMS_ENDPOINT}?code=YRMU", tsv.name, "not UTF-8 text") from exc
+    rows = parse_company_forms(text)
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    for row in rows:
+        row.update(loaded_at=loaded_at, is_sample_data=is_sample_data)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=FORMS_SCHEMA), target, compression="zstd")
+    return target
+
+
+# --- register history across dumps ---------------------------------------------------------------
+
+HISTORY_COLUMNS = [
+    "business_id",
+    "first_seen_dump",
+    "last_seen_dump",
+    "left_register_dump",
+    "company_form_code",
+    "main_industry_code",
+    "industry_code_set",
+    "municipality_code",
+    "registration_date",
+    "end_date",
+]
+HISTORY_SCHEMA = pa.schema(
+    [
+        ("business_id", pa.string()),
+        ("first_seen_dump", pa.date32()),
+        ("last_seen_dump", pa.date32()),
+        ("left_register_dump", pa.date32()),
+        ("company_form_code", pa.string()),
+        ("main_industry_code", pa.string()),
+        ("industry_code_set", pa.string()),
+        ("municipality_code", pa.string()),
+        ("registration_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("is_sample_data", pa.bool_()),
+    ]
+)
+DUMPS_SCHEMA = pa.schema(
+    [
+        ("dump_date", pa.date32()),
+        ("landing_version", pa.string()),
+        ("companies", pa.int64()),
+        ("new_companies", pa.int64()),
+        ("left_companies", pa.int64()),
+        ("returned_companies", pa.int64()),
+        ("unknown_code_set_companies", pa.int64()),
+        ("source_updated_at", pa.timestamp("us")),
+        ("applied_at", pa.timestamp("us")),
+        ("is_sample_data", pa.bool_()),
+    ]
+)
+_ATTRIBUTES = [c for c in HISTORY_COLUMNS if c not in ("first_seen_dump", "last_seen_dump", "left_register_dump")]
+
+
+@dataclass(frozen=True)
+class HistoryUpdate:
+    """What folding one dump into the register history did."""
+
+    dump_date: date
+    applied: bool
+    companies: int = 0
+    new_companies: int = 0
+    left_companies: int = 0
+    returned_companies: int = 0
+    note: str = ""
+
+
+def dump_date_of(version_dir: Path) -> date:
+    """The day of a landed dump: from `data_YYYYMMDD.json` or `all_companies_YYYYMMDD.zip`, else Last-Modified."""
+    details = read_manifest(version_dir).details
+    for text, pattern in (
+        (details.get("member"), DUMP_MEMBER),
+        (details.get("attachment"), DUMP_ATTACHMENT),
+    ):
+        match = pattern.search(str(text or ""))
+        if match:
+            try:
+                return datetime.strptime(match.group(1), "%Y%m%d").date()
+            except ValueError:
+                continue
+    stamp = str(details.get("latest_period") or read_manifest(version_dir).source_updated or "")
+    if not ISO_DATE.match(stamp):
+        raise SourceError(SOURCE, "dump date", version_dir.name, "no data_YYYYMMDD member name nor Last-Modified")
+    return date.fromisoformat(stamp[:10])
+
+
+def _read(path: Path, schema: pa.Schema) -> pd.DataFrame:
+    if path.exists():
+        return pq.read_table(path).to_pandas()
+    return schema.empty_table().to_pandas()
+
+
+def fold_dump(
+    history: pd.DataFrame, companies: pd.DataFrame, dump_date: date, is_sample_data: bool = False
+) -> tuple[pd.DataFrame, HistoryUpdate]:
+    """The register history after one more dump (dumps must be folded in date order).
+
+    A company in the dump is seen on `dump_date` (its attributes refreshed, and a company that had
+    left and comes back is in the register again: its departure is withdrawn). A company of the
+    history missing from the dump has left the register: `left_register_dump` is the first dump
+    without it (kept when it was already gone).
+    """
+    day = pd.Timestamp(dump_date)
+    current = companies[_ATTRIBUTES].drop_duplicates("business_id").set_index("business_id")
+    past = history.set_index("business_id")
+    seen_before = current.index.isin(past.index)
+    returned = past.reindex(current.index[seen_before])["left_register_dump"].notna()
+    gone = past.loc[~past.index.isin(current.index)].copy()
+    newly_left = gone["left_register_dump"].isna()
+    gone.loc[newly_left, "left_register_dump"] = day
+    present = current.copy()
+    present["first_seen_dump"] = past["first_seen_dump"].reindex(present.index).fillna(day)
+    present["last_seen_dump"] = day
+    present["left_register_dump"] = pd.NaT
+    out = pd.concat([gone, present]).reset_index()
+    for column in ("first_seen_dump", "last_seen_dump", "left_register_dump", "registration_date", "end_date"):
+        out[column] = pd.to_datetime(out[column]).dt.date
+    out["is_sample_data"] = is_sample_data
+    out = out[[f.name for f in HISTORY_SCHEMA]].sort_values("business_id", ignore_index=True)
+    update = HistoryUpdate(
+        dump_date,
+        True,
+        companies=len(present),
+        new_companies=int((~seen_before).sum()),
+        left_companies=int(newly_left.sum()),
+        returned_companies=int(returned.sum()),
+    )
+    return out, update
+
+
+def apply_dump(
+    history_path: Path,
+    dumps_path: Path,
+    companies_path: Path,
+    dump_date: date,
+    landing_version: str,
+    *,
+    source_updated_at: datetime | None = None,
+    is_sample_data: bool = False,
+    unknown_code_set_companies: int = 0,
+) -> HistoryUpdate:
+    """Fold a staged dump into the history Parquet (both files replaced atomically, history first).
+
+    A landing version already folded, or a dump older than the newest folded one, changes nothing:
+    history only moves forward, and a dump that failed to stage is simply never folded.
+    """
+    dumps = _read(dumps_path, DUMPS_SCHEMA)
+    if landing_version in set(dumps["landing_version"]):
+        return HistoryUpdate(dump_date, False, note=f"landing version {landing_version} is already in the history")
+    if len(dumps) and pd.Timestamp(dump_date) < pd.Timestamp(max(dumps["dump_date"])):
+        newest = max(dumps["dump_date"])
+        return HistoryUpdate(dump_date, False, note=f"dump of {dump_date} is older than the history's newest {newest}")
+    history = _read(history_path, HISTORY_SCHEMA)
+    companies = pq.read_table(companies_path, columns=_ATTRIBUTES).to_pandas()
+    folded, update = fold_dump(history, companies, dump_date, is_sample_data)
+    row = {
+        "dump_date": dump_date,
+        "landing_version": landing_version,
+        "companies": update.companies,
+        "new_companies": update.new_companies,
+        "left_companies": update.left_companies,
+        "returned_companies": update.returned_companies,
+        "unknown_code_set_companies": unknown_code_set_companies,
+        "source_updated_at": source_updated_at,
+        "applied_at": datetime.now(UTC).replace(tzinfo=None),
+        "is_sample_data": is_sample_data,
+    }
+    earlier = pa.Table.from_pandas(dumps, schema=DUMPS_SCHEMA, preserve_index=False)
+    new_dumps = pa.concat_tables([earlier, pa.Table.from_pylist([row], DUMPS_SCHEMA)])
+    _write_atomic(pa.Table.from_pandas(folded, schema=HISTORY_SCHEMA, preserve_index=False), history_path)
+    _write_atomic(new_dumps, dumps_path)
+    return update
+
+
+def _write_atomic(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, temp, compression="zstd")
+    os.replace(temp, path)
+
+
+def landed_versions(landing_dir: Path) -> list[Path]:
+    """Every complete landed version of the dump, oldest first (what retention has kept)."""
+    folder = landing_dir / PRH_COMPANIES.source / PRH_COMPANIES.name
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and p.suffix == "" and (p / "manifest.json").exists())
+
+
+def rebuild_history(
+    versions: list[Path], history_path: Path, dumps_path: Path, max_uncompressed: int, max_unknown_share: float = 0.01
+) -> list[HistoryUpdate]:
+    """Rebuild the history from landed dumps in date order; a dump that fails to parse is skipped."""
+    history_path.unlink(missing_ok=True)
+    dumps_path.unlink(missing_ok=True)
+    updates = []
+    for version in sorted(versions, key=lambda v: (dump_date_of(v), v.name)):
+        scratch = history_path.parent / f".rebuild-{version.name}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            staged = parse_landed(version, scratch, max_uncompressed, max_unknown_share, with_forms=False)
+        except SourceError as exc:
+            updates.append(HistoryUpdate(dump_date_of(version), False, note=str(exc)))
+            shutil.rmtree(scratch, ignore_errors=True)
+            continue
+        updated, sample = _provenance(version)
+        updates.append(
+            apply_dump(
+                history_path,
+                dumps_path,
+                staged.companies,
+                dump_date_of(version),
+                version.name,
+                source_updated_at=updated,
+                is_sample_data=sample,
+                unknown_code_set_companies=staged.unknown_code_set_rows,
+            )
+        )
+        shutil.rmtree(scratch, ignore_errors=True)
+    return updates
 
 
 # --- download: streamed to disk, conditional ------------------------------------------------------
@@ -589,6 +928,7 @@ class Download:
     bytes: int = 0
     sha256: str | None = None
     content_type: str | None = None
+    attachment: str | None = None
 
 
 def http_date_to_iso(value: str | None) -> str | None:
@@ -650,6 +990,7 @@ def download_dump(
             written,
             digest.hexdigest(),
             response.headers.get("Content-Type"),
+            response.headers.get("Content-Disposition"),
         )
 
 
@@ -663,6 +1004,18 @@ def remote_version(session: SourceSession, base_url: str) -> str:
     if response.status_code >= 400:
         raise SourceError(SOURCE, "HTTP status", response.status_code, f"for HEAD {url}")
     return http_date_to_iso(response.headers.get("Last-Modified")) or response.headers.get("ETag") or ""
+
+
+def land_company_forms(session: SourceSession, base_url: str, version: LandingVersion) -> int:
+    """Land `GET /description?code=YRMU&lang=fi` beside the dump; vetted now so a bad list fails the landing."""
+    url = f"{base_url.rstrip('/')}{FORMS_ENDPOINT}"
+    response = get_checked(session, SOURCE, url, params=FORMS_PARAMS)
+    path = version.add(FORMS_FILE, response, query=FORMS_PARAMS)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(SOURCE, f"{FORMS_ENDPOINT}?code=YRMU", url, "not UTF-8 text") from exc
+    return len(parse_company_forms(text))
 
 
 def land_all_companies(settings: Settings, session: SourceSession, dataset: ZipDumpDataset = PRH_COMPANIES) -> Landed:
@@ -699,6 +1052,7 @@ def land_all_companies(settings: Settings, session: SourceSession, dataset: ZipD
             )
             return Landed(previous, before, unchanged=True)
         member = check_archive(target, settings.prh_max_uncompressed_bytes)
+        forms = land_company_forms(session, settings.prh_base_url, version)
         stamp = http_date_to_iso(got.last_modified) or utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
         version.manifest.responses.append(
             LandedResponse(
@@ -721,7 +1075,9 @@ def land_all_companies(settings: Settings, session: SourceSession, dataset: ZipD
             "last_modified": got.last_modified,
             "sha256": got.sha256,
             "member": member.filename,
+            "attachment": got.attachment,
             "uncompressed_bytes": member.file_size,
+            "company_forms": forms,
             "latest_period": stamp[:10],
             "fingerprint": fingerprint({"endpoint": dataset.endpoint}),
         }
@@ -735,16 +1091,37 @@ def _provenance(version_dir: Path) -> tuple[datetime | None, bool]:
     return updated, manifest.mode == "sample"
 
 
-def parse_landed(version_dir: Path, out_dir: Path, max_uncompressed: int) -> StagedPrh:
-    """Parse a landed version into `out_dir` (scratch files to validate before promoting)."""
+def parse_landed(
+    version_dir: Path,
+    out_dir: Path,
+    max_uncompressed: int,
+    max_unknown_share: float = 0.01,
+    *,
+    with_forms: bool = True,
+) -> StagedPrh:
+    """Parse a landed version into `out_dir` (scratch files to validate before promoting).
+
+    The company-form list landed beside the dump is parsed too (`with_forms`); a version without it
+    (landed before the list was fetched) fails in one sentence.
+    """
     updated, sample = _provenance(version_dir)
-    return parse_dump(
+    forms = None
+    if with_forms:
+        tsv = version_dir / FORMS_FILE
+        if not tsv.is_file():
+            raise SourceError(
+                SOURCE, FORMS_FILE, version_dir.name, "the landing version lacks the YRMU company-form list; land again"
+            )
+        forms = write_company_forms(tsv, out_dir / FORMS_PARQUET, is_sample_data=sample)
+    staged = parse_dump(
         version_dir / ZIP_FILE,
         out_dir,
         max_uncompressed=max_uncompressed,
         source_updated_at=updated,
         is_sample_data=sample,
+        max_unknown_share=max_unknown_share,
     )
+    return replace(staged, forms=forms)
 
 
 def stage_landed(version_dir: Path, companies_path: Path, situations_path: Path, max_uncompressed: int) -> StagedPrh:

@@ -35,6 +35,8 @@ class Settings:
     prh_base_url: str = DEFAULT_PRH_BASE_URL
     # The PRH dump is streamed; this caps what its one JSON member may unpack to (a ZIP bomb guard).
     prh_max_uncompressed_bytes: int = 8 * 1024**3
+    # Share of companies whose industry code set is not TOIMI3/TOIMI4 (left unknown) above which a dump fails.
+    prh_max_unknown_code_set_share: float = 0.01
     language: str = "fi"
     history_start: str = "2019M01"
     max_response_bytes: int = 200 * 1024 * 1024
@@ -155,6 +157,11 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError(
             f"TILANNEKUVA_PRH_MAX_UNCOMPRESSED_BYTES must be 1 or more, got {settings.prh_max_uncompressed_bytes!r}."
         )
+    if not 0 <= settings.prh_max_unknown_code_set_share <= 1:
+        raise SettingsError(
+            "TILANNEKUVA_PRH_MAX_UNKNOWN_CODE_SET_SHARE must be between 0 and 1, "
+            f"got {settings.prh_max_unknown_code_set_share!r}."
+        )
     if not 0 <= settings.retries <= 10:
         raise SettingsError(f"TILANNEKUVA_HTTP_RETRIES must be between 0 and 10, got {settings.retries!r}.")
     if not 0 <= settings.backoff_factor <= 60:
@@ -214,6 +221,7 @@ def load_settings(**overrides: object) -> Settings:
         "kela_base_url": _env("TILANNEKUVA_KELA_BASE_URL", DEFAULT_KELA_BASE_URL),
         "prh_base_url": _env("TILANNEKUVA_PRH_BASE_URL", DEFAULT_PRH_BASE_URL),
         "prh_max_uncompressed_bytes": _int_env("TILANNEKUVA_PRH_MAX_UNCOMPRESSED_BYTES", 8 * 1024**3),
+        "prh_max_unknown_code_set_share": _float_env("TILANNEKUVA_PRH_MAX_UNKNOWN_CODE_SET_SHARE", 0.01),
         "language": _env("TILANNEKUVA_LANGUAGE", "fi").lower(),
         "history_start": _env("TILANNEKUVA_HISTORY_START", "2019M01").upper(),
         "alert_webhook_url": _env("TILANNEKUVA_ALERT_WEBHOOK_URL", "") or None,
@@ -243,6 +251,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "TILANNEKUVA_KELA_BASE_URL": settings.kela_base_url,
         "TILANNEKUVA_PRH_BASE_URL": settings.prh_base_url,
         "TILANNEKUVA_PRH_MAX_UNCOMPRESSED_BYTES": str(settings.prh_max_uncompressed_bytes),
+        "TILANNEKUVA_PRH_MAX_UNKNOWN_CODE_SET_SHARE": str(settings.prh_max_unknown_code_set_share),
         "TILANNEKUVA_LANGUAGE": settings.language,
         "TILANNEKUVA_HISTORY_START": settings.history_start,
         "TILANNEKUVA_ALERT_WEBHOOK_URL": settings.alert_webhook_url or "",

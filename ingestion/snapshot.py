@@ -154,6 +154,8 @@ class SnapshotAdapter(BaseAdapter):
         self.classification_base_url = classification_base_url.rstrip("/")
         self.ckan_base_url = (ckan_base_url or "").rstrip("/")
         self.prh_base_url = (prh_base_url or "").rstrip("/")
+        # Which shipped PRH dump `/all_companies` serves (YYYYMMDD); None serves the newest.
+        self.prh_dump_date: str | None = None
         self.requests_seen: list[tuple[str, str]] = []
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -186,14 +188,22 @@ class SnapshotAdapter(BaseAdapter):
             return 404, json.dumps({"error": f"{relative} is not in the sample snapshot"}).encode()
         return 200, path.read_bytes()
 
+    def prh_dump(self) -> Path | None:
+        """The dump served at `/all_companies`: the one dated `prh_dump_date` (YYYYMMDD), else the newest."""
+        dumps = sorted((self.root / "prh").glob("all_companies_*.zip"))
+        if self.prh_dump_date is not None:
+            dumps = [d for d in dumps if d.stem == f"all_companies_{self.prh_dump_date}"]
+        return dumps[-1] if dumps else None
+
     def _prh(self, request: requests.PreparedRequest, path: str, query: dict[str, list[str]]) -> requests.Response:
-        """PRH: the dump with ETag/Last-Modified (304 on a matching conditional GET) and `/companies` paging.
+        """PRH: a dated dump with ETag/Last-Modified (304 on a matching conditional GET), `/companies` paging
+        over it, and the `/description` code lists as tab-separated text.
 
         Like the real API, a `/companies` page past the end answers with the first page.
         """
-        dump = self.root / "prh" / "all_companies.zip"
-        if path == "all_companies" and dump.is_file():
-            validators = json.loads((self.root / "prh" / "all_companies.zip.headers.json").read_text(encoding="utf-8"))
+        dump = self.prh_dump()
+        if path == "all_companies" and dump is not None:
+            validators = json.loads(dump.with_name(f"{dump.name}.headers.json").read_text(encoding="utf-8"))
             etag, modified = validators["ETag"], validators["Last-Modified"]
             since = request.headers.get("If-Modified-Since")
             fresh = request.headers.get("If-None-Match") == etag or (
@@ -206,17 +216,23 @@ class SnapshotAdapter(BaseAdapter):
                 return self._response(request, 304, b"", extra)
             body = dump.read_bytes()
             extra["Content-Type"] = validators["Content-Type"]
+            extra["Content-Disposition"] = validators["Content-Disposition"]
             if request.method == "HEAD":
                 extra["Content-Length"] = str(len(body))
                 return self._response(request, 200, b"", extra)
             return self._response(request, 200, body, extra)
-        if path == "companies" and dump.is_file():
+        if path == "companies" and dump is not None:
             found = [r for r in load_companies(dump) if _matches(r, query)]
             page = int((query.get("page") or ["1"])[0] or 1)
             if page < 1 or (page - 1) * 100 >= len(found):
                 page = 1
             doc = {"totalResults": len(found), "companies": found[(page - 1) * 100 : page * 100]}
             return self._response(request, 200, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+        if path == "description":
+            code, lang = (query.get("code") or [""])[0], (query.get("lang") or ["fi"])[0]
+            status, body = self._file(f"prh/description_{code}_{lang}.tsv")
+            if status == 200:
+                return self._response(request, 200, body, {"Content-Type": "text/plain; charset=utf-8"})
         return self._response(request, 404, b'{"error":"not in the sample snapshot"}')
 
     def _pxweb(self, request: requests.PreparedRequest, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:

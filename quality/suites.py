@@ -500,6 +500,7 @@ PRH_COMPANY_COLUMNS = [
     "company_form_code",
     "main_industry_code",
     "industry_code_set",
+    "industry_code_set_source",
     "municipality_code",
     "registration_date",
     "end_date",
@@ -536,6 +537,12 @@ def validate_prh_companies(
             "registration_not_in_future": registered.isna() | (registered <= today),
             "end_not_in_future": ended.isna() | (ended <= today),
             "end_not_before_registration": ended.isna() | registered.isna() | (ended >= registered),
+        }
+    )
+    industry = pd.DataFrame(
+        {
+            "industry_comes_with_its_code_set": companies["main_industry_code"].isna()
+            == companies["industry_code_set"].isna(),
         }
     )
     events = pd.DataFrame(
@@ -584,6 +591,11 @@ def validate_prh_companies(
             for c in dates.columns
         ],
         Check(
+            "industry",
+            gxe.ExpectColumnValuesToBeInSet(column="industry_comes_with_its_code_set", value_set=[True]),
+            "industry comes with its code set (TOIMI3/TOIMI4) or is unknown",
+        ),
+        Check(
             "situations",
             gxe.ExpectTableColumnsToMatchSet(column_set=PRH_SITUATION_COLUMNS, exact_match=True),
             "situations schema",
@@ -602,7 +614,7 @@ def validate_prh_companies(
             for c in events.columns
         ],
     ]
-    frames = {"companies": companies, "dates": dates, "situations": situations, "events": events}
+    frames = {"companies": companies, "dates": dates, "industry": industry, "situations": situations, "events": events}
     return run_checks("prh/companies", frames, checks)
 
 

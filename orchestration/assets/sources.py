@@ -5,6 +5,7 @@ failing its suite is quarantined (kept in landing and under `staging/_quarantine
 good file stays in use, and the failed check names the expectation and example rows.
 """
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -67,7 +68,15 @@ from ingestion.datasets import (
 from ingestion.errors import TilannekuvaError
 from ingestion.http import SourceSession
 from ingestion.landing import latest_version, read_manifest
-from ingestion.prh import land_all_companies, parse_landed, promote
+from ingestion.prh import (
+    apply_dump,
+    dump_date_of,
+    land_all_companies,
+    landed_versions,
+    parse_landed,
+    promote,
+    rebuild_history,
+)
 from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE, Dataset, attempt_landing, dataset_status
 from ingestion.settings import Settings
 from orchestration.resources import PipelineSettings
@@ -366,31 +375,35 @@ landing_bankruptcies, staging_bankruptcies = _dataset_assets(
 
 
 def _prh_staging_asset() -> AssetsDefinition:
-    """Stream-parse the landed PRH dump into companies and company_situations Parquet, validated first.
+    """Stream-parse the landed PRH dump into companies, company_situations and company_forms Parquet,
+    validated first, then fold it into the register history across dumps.
 
-    One asset writes both files (one parse of the dump); the blocking suite sits on companies. Data
-    failing it is kept under `staging/_quarantine/prh/` and the previous good files stay in use.
+    One asset writes every file (one parse of the dump); the blocking suite sits on companies. Data
+    failing it is kept under `staging/_quarantine/prh/` and the previous good files (and the history)
+    stay in use. A missing history is rebuilt from the landed versions kept, oldest first.
     """
     dataset = PRH_COMPANIES
     landing_key = AssetKey(["landing", dataset.source, dataset.name])
-    companies_key = AssetKey(["staging", dataset.source, "companies"])
-    situations_key = AssetKey(["staging", dataset.source, "company_situations"])
+    tables = {
+        "companies": f"Tidy Parquet of prh/companies: {dataset.description} The dump holds only companies "
+        "currently registered; sole traders are not in the open data.",
+        "company_situations": "Tidy Parquet of prh/company_situations: one row per bankruptcy, liquidation or "
+        "restructuring proceeding still open at the dump date (the register shows open proceedings only; "
+        "they are not bankruptcy counts, which come from kony).",
+        "company_forms": "Tidy Parquet of prh/company_forms: the YRMU company-form code list landed with the dump, "
+        "flagging housing and mutual property companies (left out of business counts).",
+        "register_history": "Tidy Parquet of prh/register_history: one row per company ever seen in a folded dump "
+        "(first and last dump seen, the first dump without it, form, industry, municipality, dates).",
+        "register_dumps": "Tidy Parquet of prh/register_dumps: one row per dump folded into the register history, "
+        "with its companies, new, left and returned companies and unknown industry code sets.",
+    }
+    keys = {name: AssetKey(["staging", dataset.source, name]) for name in tables}
+    companies_key = keys["companies"]
     specs = [
         AssetSpec(
-            companies_key,
-            deps=[landing_key],
-            group_name=dataset.source,
-            kinds={"python", "parquet"},
-            description=f"Tidy Parquet of prh/companies: {dataset.description}",
-        ),
-        AssetSpec(
-            situations_key,
-            deps=[landing_key],
-            group_name=dataset.source,
-            kinds={"python", "parquet"},
-            description="Tidy Parquet of prh/company_situations: one row per bankruptcy, liquidation or "
-            "restructuring situation of a company in the PRH dump.",
-        ),
+            key, deps=[landing_key], group_name=dataset.source, kinds={"python", "parquet"}, description=tables[name]
+        )
+        for name, key in keys.items()
     ]
     check = AssetCheckSpec(CHECK_NAME, asset=companies_key, blocking=True, description="great-expectations suite")
 
@@ -401,11 +414,8 @@ def _prh_staging_asset() -> AssetsDefinition:
         if version is None:
             raise Failure(description=f"prh/companies: nothing has landed yet under {settings.landing_dir}")
         manifest = read_manifest(version)
-        paths = {
-            companies_key: staging_path(settings, dataset.source, "companies"),
-            situations_key: staging_path(settings, dataset.source, "company_situations"),
-        }
-        marker = paths[companies_key].with_name(f"{paths[companies_key].name}.landing_version")
+        paths = {name: staging_path(settings, dataset.source, name) for name in tables}
+        marker = paths["companies"].with_name(f"{paths['companies'].name}.landing_version")
         common = {
             "landing_version": version.name,
             "source_updated": manifest.source_updated or "",
@@ -416,9 +426,9 @@ def _prh_staging_asset() -> AssetsDefinition:
         if already and all(p.exists() for p in paths.values()):
             context.log.info(f"prh/companies: landing version {version.name} is already staged; unchanged")
             note = {"landing_version": version.name, "note": "validated when it was promoted"}
-            for key, path in paths.items():
+            for name, path in paths.items():
                 yield MaterializeResult(
-                    asset_key=key,
+                    asset_key=keys[name],
                     metadata={
                         "unchanged": True,
                         "rows": pq.read_metadata(path).num_rows,
@@ -427,14 +437,16 @@ def _prh_staging_asset() -> AssetsDefinition:
                         **common,
                     },
                     check_results=[AssetCheckResult(check_name=CHECK_NAME, passed=True, metadata=note)]
-                    if key == companies_key
+                    if name == "companies"
                     else [],
                 )
             return
         scratch = settings.staging_dir / dataset.source / f".scratch-{version.name}"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
-            staged = parse_landed(version, scratch, settings.prh_max_uncompressed_bytes)
+            staged = parse_landed(
+                version, scratch, settings.prh_max_uncompressed_bytes, settings.prh_max_unknown_code_set_share
+            )
         except TilannekuvaError as exc:
             shutil.rmtree(scratch, ignore_errors=True)
             raise Failure(description=str(exc)) from exc
@@ -462,24 +474,72 @@ def _prh_staging_asset() -> AssetsDefinition:
             raise Failure(
                 description=f"{result.summary()}\nNot promoted; quarantined in {quarantine}; the previous files stay."
             )
-        promote(staged, paths[companies_key], paths[situations_key])
+        promote(staged, paths["companies"], paths["company_situations"], paths["company_forms"])
         shutil.rmtree(scratch, ignore_errors=True)
+        history, dumps = paths["register_history"], paths["register_dumps"]
+        if not history.exists() or not dumps.exists():
+            older = [v for v in landed_versions(settings.landing_dir) if v.name < version.name]
+            for rebuilt in rebuild_history(
+                older, history, dumps, settings.prh_max_uncompressed_bytes, settings.prh_max_unknown_code_set_share
+            ):
+                context.log.info(f"prh register history rebuilt with the dump of {rebuilt.dump_date}: {rebuilt}")
+        updated, sample = common["source_updated"], bool(common["is_sample_data"])
+        folded = apply_dump(
+            history,
+            dumps,
+            paths["companies"],
+            dump_date_of(version),
+            version.name,
+            source_updated_at=pd.Timestamp(updated).tz_localize(None).to_pydatetime() if updated else None,
+            is_sample_data=sample,
+            unknown_code_set_companies=staged.unknown_code_set_rows,
+        )
         marker.write_text(version.name, encoding="utf-8")
-        rows = {companies_key: staged.companies_rows, situations_key: staged.situation_rows}
-        context.log.info(f"prh: {staged.companies_rows} companies, {staged.situation_rows} situations staged")
-        for key, path in paths.items():
+        unknown = staged.unknown_code_set_rows
+        if unknown:
+            context.log.warning(
+                f"prh: {unknown} of {staged.companies_rows} companies carry an unknown industry code set "
+                f"({json.dumps(staged.unknown_code_sets)}); their industry is left unknown"
+            )
+        rows = {
+            "companies": staged.companies_rows,
+            "company_situations": staged.situation_rows,
+            "company_forms": pq.read_metadata(paths["company_forms"]).num_rows,
+            "register_history": pq.read_metadata(history).num_rows,
+            "register_dumps": pq.read_metadata(dumps).num_rows,
+        }
+        extra = {
+            "companies": {
+                "uncompressed_bytes": staged.uncompressed_bytes,
+                "unknown_code_set_companies": unknown,
+                "unknown_code_set_share": round(unknown / staged.companies_rows, 6),
+                "unknown_code_sets": json.dumps(staged.unknown_code_sets, sort_keys=True),
+            },
+            "register_history": {
+                "dump_date": str(folded.dump_date),
+                "folded": folded.applied,
+                "new_companies": folded.new_companies,
+                "left_companies": folded.left_companies,
+                "returned_companies": folded.returned_companies,
+                "note": folded.note,
+            },
+        }
+        context.log.info(
+            f"prh: {staged.companies_rows} companies, {staged.situation_rows} open situations staged; history: {folded}"
+        )
+        for name, path in paths.items():
             yield MaterializeResult(
-                asset_key=key,
+                asset_key=keys[name],
                 metadata={
                     "unchanged": False,
-                    "rows": rows[key],
+                    "rows": rows[name],
                     "bytes": path.stat().st_size,
                     "path": MetadataValue.path(str(path)),
-                    "uncompressed_bytes": staged.uncompressed_bytes,
+                    **extra.get(name, {}),
                     **common,
                 },
                 check_results=[AssetCheckResult(check_name=CHECK_NAME, passed=True, metadata=check_metadata)]
-                if key == companies_key
+                if name == "companies"
                 else [],
             )
 

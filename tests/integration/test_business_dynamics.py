@@ -33,23 +33,29 @@ def _ta24_municipalities(run: CliRun) -> set[str]:
     return codes
 
 
-def test_ta24_monthly_register_figures_equal_the_staged_prh_companies(sample_refresh: CliRun) -> None:
-    companies = pd.read_parquet(sample_refresh.data_dir / "staging" / "prh" / "companies.parquet")
+def test_ta24_monthly_register_figures_equal_the_staged_prh_register_history(sample_refresh: CliRun) -> None:
+    """Openings and stock from the register history without housing companies; the sample refresh lands one
+    dump, which gives the stock only, so closures are not known yet (NULL) and no bankruptcies come from PRH."""
+    staging = sample_refresh.data_dir / "staging" / "prh"
+    history = pd.read_parquet(staging / "register_history.parquet")
+    forms = pd.read_parquet(staging / "company_forms.parquet")
+    housing = set(forms.loc[forms["is_housing_or_property_company"], "company_form_code"])
+    assert housing and history["company_form_code"].isin(housing).any(), "housing companies are in the register"
     members = {code.removeprefix("KU") for code in _ta24_municipalities(sample_refresh)}
-    ta24 = companies[companies["municipality_code"].isin(members)]
+    ta24 = history[history["municipality_code"].isin(members) & ~history["company_form_code"].isin(housing)]
     registered = pd.to_datetime(ta24["registration_date"]).dt.date
-    ended = pd.to_datetime(ta24["end_date"]).dt.date
     openings = int(((registered >= MONTH) & (registered <= MONTH_END)).sum())
-    closures = int(((ended >= MONTH) & (ended <= MONTH_END)).sum())
-    stock = int(((registered <= MONTH_END) & (ended.isna() | (ended > MONTH_END))).sum())
+    stock = int((registered <= MONTH_END).sum())
     assert openings > 0 and stock > openings, "the sample month has register activity"
 
     row = _mart(sample_refresh, "TA24", "prh", MONTH)
     assert len(row) == 1
     figures = row.iloc[0]
     assert figures["area_level"] == "employment_area" and figures["period_grain"] == "month"
-    assert (figures["openings"], figures["closures"], figures["stock"]) == (openings, closures, stock)
-    assert figures["net_change"] == openings - closures
+    assert (figures["openings"], figures["stock"]) == (openings, stock)
+    assert pd.isna(figures["closures"]) and pd.isna(figures["net_change"]), "one dump gives the stock only"
+    assert pd.Timestamp(figures["closures_known_from"]) == pd.Timestamp(2026, 11, 28), "the day after the one dump"
+    assert pd.isna(figures["bankruptcies"]), "PRH's open proceedings are no bankruptcy count"
     assert bool(figures["is_sample"])
 
     sections = _mart(sample_refresh, "TA24", "prh", MONTH, sections=True)

@@ -37,6 +37,9 @@ from quality.suites import validate_prh_companies
 CAP = 8 * 1024**3
 BASE = "https://avoindata.prh.fi/opendata-ytj-api/v3"
 SOLE_TRADER_NAME = "Maija Meikäläinen"
+OLDER_DUMP = SNAPSHOT_DIR / "prh" / "all_companies_20260930.zip"
+NEWEST_DUMP = SNAPSHOT_DIR / "prh" / "all_companies_20261127.zip"
+REAL_RECORD = Path("../shared/realdata/prh_ytj_v3_companies_0112038-9_2026-10-05.json")
 
 
 def _descriptions(fi: str) -> list[dict[str, str]]:
@@ -56,7 +59,7 @@ def _company(business_id: str, registered: str, **fields: Any) -> dict[str, Any]
         "mainBusinessLine": {
             "type": "62010",
             "descriptions": _descriptions("Ohjelmistojen suunnittelu ja valmistus"),
-            "typeCodeSet": "TOL2008",
+            "typeCodeSet": "TOIMI3",
             "registrationDate": registered,
             "source": "2",
         },
@@ -117,7 +120,7 @@ def _records() -> list[dict[str, Any]]:
         _company(
             "3456789-0",
             "2025-06-10",
-            mainBusinessLine={"type": "62100", "typeCodeSet": "TOL2025", "descriptions": []},
+            mainBusinessLine={"type": "62100", "typeCodeSet": "TOIMI4", "descriptions": []},
             addresses=[{"type": 1, "street": "Uusitie 3", "postCode": "90400", "postOffices": _office("KEMPELE", 244)}],
         ),
         # a sole trader with only a postal address: the name is personal data and must not be kept
@@ -256,7 +259,7 @@ def test_unknown_situation_and_bad_codes_name_the_value() -> None:
         reduce_company(record)
     with pytest.raises(SourceError, match=r"businessId.value = '123': not a business id"):
         reduce_company(_company("123", "2015-04-01"))
-    bad_line = {"type": "6201", "typeCodeSet": "TOL2008"}
+    bad_line = {"type": "6201", "typeCodeSet": "TOIMI3"}
     with pytest.raises(SourceError, match=r"mainBusinessLine.type of 2345678-1 = '6201'"):
         reduce_company(_company("2345678-1", "2015-04-01", mainBusinessLine=bad_line))
 
@@ -333,9 +336,7 @@ def test_snapshot_pages_like_the_api(tmp_path: Path) -> None:
     session = make_session(settings)
     start = date(2026, 6, 1)
     found = registered_since(session, settings.prh_base_url, start)
-    expected = [
-        r for r in load_companies(SNAPSHOT_DIR / "prh" / "all_companies.zip") if r["registrationDate"] >= "2026-06-01"
-    ]
+    expected = [r for r in load_companies(NEWEST_DUMP) if r["registrationDate"] >= "2026-06-01"]
     assert len(found) == len(expected) > 100, "several pages"
     assert [c["businessId"]["value"] for c in found] == [r["businessId"]["value"] for r in expected]
     past_end = session.get(
@@ -375,7 +376,7 @@ def test_landing_is_conditional_and_unchanged_downloads_nothing(tmp_path: Path) 
     staged = stage_landed(first.path, tmp_path / "s" / "companies.parquet", tmp_path / "s" / "situations.parquet", CAP)
     companies = pd.read_parquet(staged.companies)
     situations = pd.read_parquet(staged.situations)
-    assert staged.companies_rows == len(companies) > 10_000 and companies["is_sample_data"].all()
+    assert staged.companies_rows == len(companies) > 5_000 and companies["is_sample_data"].all()
     assert validate_prh_companies(companies, situations).success
     assert {"bankruptcy", "liquidation", "restructuring"} <= set(situations["situation_type"])
 
@@ -423,9 +424,15 @@ def test_suite_catches_bad_staged_facts(tmp_path: Path) -> None:
     companies.loc[0, "end_date"] = date(2001, 1, 1)
     companies.loc[1, "municipality_code"] = "5640"
     situations.loc[0, "business_id"] = "7654321-0"
+    companies.loc[2, "industry_code_set"] = None
     result = validate_prh_companies(companies, situations, today=pd.Timestamp("2026-11-28"))
     failed = {f.description for f in result.failures}
-    assert failed == {"end not before registration", "municipality codes of 3 digits", "company known"}
+    assert failed == {
+        "end not before registration",
+        "municipality codes of 3 digits",
+        "company known",
+        "industry comes with its code set (TOIMI3/TOIMI4) or is unknown",
+    }
     early = validate_prh_companies(companies, situations, today=pd.Timestamp("2020-01-01"))
     assert "registration not in future" in {f.description for f in early.failures}
 
@@ -435,14 +442,14 @@ def test_release_poll_reads_the_dump_version_without_downloading(tmp_path: Path)
     assert settings.prh_base_url == BASE and settings.sources == ("prh",)
     session = make_session(settings)
     head = session.head(f"{settings.prh_base_url}/all_companies")
-    assert head.status_code == 200 and head.content == b"" and int(head.headers["Content-Length"]) > 1_000_000
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["Content-Length"]) > 100_000
     assert remote_version(session, settings.prh_base_url) == "2026-11-27T03:15:00Z"
 
 
 def test_sample_dump_covers_every_municipality_by_population() -> None:
     from ingestion.sample_snapshot.generate import read_anchors, read_classification
 
-    dump = SNAPSHOT_DIR / "prh" / "all_companies.zip"
+    dump = NEWEST_DUMP
     assert dump.stat().st_size <= 2 * 1024 * 1024, "the bundled sample dump stays small"
     records = load_companies(dump)
     facts = pd.DataFrame([reduce_company(r)[0] for r in records])
@@ -478,8 +485,12 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
     first = materialize(assets, resources=resources)
     assert first.success
     staged = _materialization(first, ["staging", "prh", "companies"])
-    assert staged["unchanged"] is False and staged["rows"] > 10_000
-    assert _materialization(first, ["staging", "prh", "company_situations"])["rows"] > 100
+    assert staged["unchanged"] is False and staged["rows"] > 5_000
+    assert _materialization(first, ["staging", "prh", "company_situations"])["rows"] > 10
+    history = _materialization(first, ["staging", "prh", "register_history"])
+    assert history["folded"] is True and history["dump_date"] == "2026-11-27"
+    assert _materialization(first, ["staging", "prh", "register_dumps"])["rows"] == 1
+    assert _materialization(first, ["staging", "prh", "companies"])["unknown_code_set_companies"] > 0
     [check] = [c for c in first.get_asset_check_evaluations() if c.check_name == "great_expectations_suite"]
     assert check.passed and check.asset_key.path == ["staging", "prh", "companies"]
     companies = tmp_path / "staging" / "prh" / "companies.parquet"
@@ -496,6 +507,9 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
     bad = good.with_name("29991231T000000000000Z")
     bad.mkdir()
     (bad / "manifest.json").write_bytes((good / "manifest.json").read_bytes())
+    (bad / "company_forms.tsv").write_bytes((good / "company_forms.tsv").read_bytes())
+    history = tmp_path / "staging" / "prh" / "register_history.parquet"
+    history_before = history.read_bytes()
     records = _records()
     records[0]["endDate"] = "2001-01-01"
     (bad / "all_companies.zip").write_bytes(_zip(json.dumps(records).encode("utf-8")))
@@ -506,6 +520,7 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
     assert (companies.read_bytes(), companies.stat().st_mtime_ns) == before, "the previous good file stays"
     quarantined = tmp_path / "staging" / "_quarantine" / "prh" / f"companies-{bad.name}"
     assert (quarantined / "companies.parquet").is_file()
+    assert history.read_bytes() == history_before, "a failed dump never touches the register history"
 
 
 def test_streaming_cap_stops_reading_even_when_the_declared_size_lies() -> None:
@@ -571,3 +586,306 @@ def test_a_false_boundary_falls_back_to_one_pass(tmp_path: Path) -> None:
     staged = parse_dump(dump, tmp_path / "out", max_uncompressed=CAP, workers=2)
     assert staged.companies_rows == 400
     assert pd.read_parquet(staged.companies)["business_id"].tolist() == [r["businessId"]["value"] for r in records]
+
+
+# --- code sets -----------------------------------------------------------------------------------
+
+
+def test_code_sets_map_toimi3_and_toimi4_and_leave_others_unknown() -> None:
+    line = {"type": "62100", "typeCodeSet": "TOIMI4", "descriptions": []}
+    company, _ = reduce_company(_company("2345678-1", "2015-04-01", mainBusinessLine=line))
+    assert (company["main_industry_code"], company["industry_code_set"]) == ("62100", "TOL2025")
+    assert company["industry_code_set_source"] == "TOIMI4"
+    line = {"type": "62010", "typeCodeSet": "TOIMI3", "descriptions": []}
+    company, _ = reduce_company(_company("2345678-1", "2015-04-01", mainBusinessLine=line))
+    assert (company["main_industry_code"], company["industry_code_set"]) == ("62010", "TOL2008")
+    for old in ("TOIMI", "TOIMI2", "TOL2008", None):
+        line = {"type": "72201", "typeCodeSet": old, "descriptions": []}
+        company, _ = reduce_company(_company("2345678-1", "2015-04-01", mainBusinessLine=line))
+        assert company["main_industry_code"] is None and company["industry_code_set"] is None, old
+        assert company["industry_code_set_source"] == (old or "(none)")
+
+
+def _with_old_code_sets(count: int, old: int) -> list[dict[str, Any]]:
+    records = _many(count)
+    for record in records[:old]:
+        record["mainBusinessLine"] = {"type": "72201", "typeCodeSet": "TOIMI2", "descriptions": []}
+    return records
+
+
+def test_a_few_unknown_code_sets_are_counted_and_many_fail_the_dump(tmp_path: Path) -> None:
+    from ingestion.prh import parse_dump
+
+    staged = parse_dump(_dump(tmp_path, _with_old_code_sets(400, 3)), tmp_path / "few", max_uncompressed=CAP)
+    assert staged.unknown_code_sets == {"TOIMI2": 3} and staged.unknown_code_set_rows == 3
+    companies = pd.read_parquet(staged.companies)
+    assert companies["main_industry_code"].isna().sum() == 3
+    many = _dump(tmp_path, _with_old_code_sets(400, 5))
+    with pytest.raises(SourceError, match=r"1.2% of 400 companies carry a code set other than TOIMI3/TOIMI4") as raised:
+        parse_dump(many, tmp_path / "many", max_uncompressed=CAP)
+    assert raised.value.field == "mainBusinessLine.typeCodeSet" and raised.value.value == "TOIMI2 5"
+    assert (
+        parse_dump(many, tmp_path / "allowed", max_uncompressed=CAP, max_unknown_share=0.02).unknown_code_set_rows == 5
+    )
+
+
+def test_the_unknown_share_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingestion.errors import SettingsError
+    from ingestion.settings import settings_env
+
+    assert load_settings(data_dir=tmp_path).prh_max_unknown_code_set_share == 0.01
+    monkeypatch.setenv("TILANNEKUVA_PRH_MAX_UNKNOWN_CODE_SET_SHARE", "0.05")
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.prh_max_unknown_code_set_share == 0.05
+    assert settings_env(settings)["TILANNEKUVA_PRH_MAX_UNKNOWN_CODE_SET_SHARE"] == "0.05"
+    monkeypatch.setenv("TILANNEKUVA_PRH_MAX_UNKNOWN_CODE_SET_SHARE", "2")
+    with pytest.raises(SettingsError, match="must be between 0 and 1"):
+        load_settings(data_dir=tmp_path)
+
+
+# --- the real record ------------------------------------------------------------------------------
+
+
+class RecordedCompanies(BaseAdapter):
+    """`GET /companies?businessId=…` answered with a recorded response body."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__()
+        self.body = body
+        self.queries: list[dict[str, list[str]]] = []
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self.queries.append(parse_qs(urlsplit(request.url or "").query))
+        response = requests.Response()
+        response.status_code = 200
+        response.headers["Content-Type"] = "application/json"
+        response.raw = io.BytesIO(self.body)
+        response.url = request.url or ""
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _assert_nokia(row: dict[str, Any]) -> None:
+    assert row["main_industry_code"] == "70100" and row["industry_code_set"] == "TOL2025"
+    assert row["industry_code_set_source"] == "TOIMI4"
+    assert row["company_form_code"] == "17" and row["municipality_code"] == "049", "street address (type 1) wins"
+    assert row["registration_date"] == date(1896, 12, 19)
+
+
+def test_the_real_record_through_the_companies_client() -> None:
+    server = RecordedCompanies(REAL_RECORD.read_bytes())
+    found = list(CompaniesClient(_session(server), BASE).search(businessId="0112038-9"))
+    assert server.queries == [{"businessId": ["0112038-9"], "page": ["1"]}]
+    assert len(found) == 1
+    company, situations = reduce_company(found[0])
+    _assert_nokia(company)
+    assert situations == []
+
+
+def test_the_real_record_inside_a_dated_zip_among_generated_ones(tmp_path: Path) -> None:
+    from ingestion.prh import parse_dump
+
+    real = json.loads(REAL_RECORD.read_bytes())["companies"][0]
+    records = _many(300)
+    records.insert(150, real)
+    path = tmp_path / "all_companies_20261005.zip"
+    path.write_bytes(_zip(json.dumps(records, ensure_ascii=False).encode("utf-8"), name="data_20261005.json"))
+    staged = parse_dump(path, tmp_path / "out", max_uncompressed=CAP)
+    assert staged.companies_rows == 301 and staged.unknown_code_set_rows == 0
+    companies = pd.read_parquet(staged.companies).set_index("business_id")
+    _assert_nokia({"business_id": "0112038-9", **companies.loc["0112038-9"].to_dict()})
+    assert validate_prh_companies(pd.read_parquet(staged.companies), pd.read_parquet(staged.situations)).success
+
+
+# --- the company-form list ------------------------------------------------------------------------
+
+
+def test_company_forms_flag_housing_and_mutual_property_companies_by_description() -> None:
+    from ingestion.prh import parse_company_forms
+
+    text = (SNAPSHOT_DIR / "prh" / "description_YRMU_fi.tsv").read_text(encoding="utf-8")
+    forms = {r["company_form_code"]: r for r in parse_company_forms(text)}
+    flagged = {code for code, r in forms.items() if r["is_housing_or_property_company"]}
+    assert flagged == {"2", "10"} and forms["16"]["company_form_fi"] == "Osakeyhtiö"
+    # a header line, CRLF, a BOM and extra columns are tolerated; the codes come from the list, not from here
+    other = (
+        "\ufeffKoodi\tSelite\r\n7\tAsunto-osakeyhtiö\tx\r\n\r\n"
+        "99\tKeskinäinen kiinteistöosakeyhtiö\r\n1\tOsakeyhtiö\r\n"
+    )
+    forms = {r["company_form_code"]: r["is_housing_or_property_company"] for r in parse_company_forms(other)}
+    assert forms == {"7": True, "99": True, "1": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("<html>Service unavailable</html>", "expected lines of code<TAB>description, found none"),
+        ("16\tOsakeyhtiö\n14\tOsuuskunta\n", "expected 'Asunto-osakeyhtiö' or 'Keskinäinen kiinteistöosakeyhtiö'"),
+    ],
+)
+def test_a_company_form_list_that_cannot_be_read_fails_in_one_sentence(text: str, problem: str) -> None:
+    from ingestion.prh import parse_company_forms
+
+    with pytest.raises(SourceError, match=problem) as raised:
+        parse_company_forms(text)
+    assert raised.value.source == "prh" and raised.value.field == "/description?code=YRMU"
+
+
+# --- register history -----------------------------------------------------------------------------
+
+
+def _facts(*rows: tuple[str, str | None]) -> pd.DataFrame:
+    """Staged companies (business id, municipality) as `fold_dump` reads them."""
+    return pd.DataFrame(
+        [
+            {
+                "business_id": business_id,
+                "company_form_code": "16",
+                "main_industry_code": "62100",
+                "industry_code_set": "TOL2025",
+                "municipality_code": municipality,
+                "registration_date": date(2020, 1, 1),
+                "end_date": None,
+            }
+            for business_id, municipality in rows
+        ]
+    )
+
+
+def test_register_history_across_three_dumps_with_a_company_that_comes_back(tmp_path: Path) -> None:
+    from ingestion.prh import apply_dump
+
+    history, dumps = tmp_path / "register_history.parquet", tmp_path / "register_dumps.parquet"
+    dumps_in_order = [
+        (date(2026, 9, 30), [("1111111-1", "564"), ("2222222-2", "564"), ("3333333-3", "091")]),
+        # 2222222-2 and 3333333-3 leave; 4444444-4 is new; 1111111-1 moves to Kempele
+        (date(2026, 10, 31), [("1111111-1", "244"), ("4444444-4", "564")]),
+        # 2222222-2 comes back; 3333333-3 stays gone; 4444444-4 leaves
+        (date(2026, 11, 27), [("1111111-1", "244"), ("2222222-2", "564")]),
+    ]
+    updates = []
+    for number, (day, rows) in enumerate(dumps_in_order):
+        companies = tmp_path / f"companies-{number}.parquet"
+        _facts(*rows).to_parquet(companies)
+        updates.append(apply_dump(history, dumps, companies, day, f"v{number}", unknown_code_set_companies=number))
+    assert [(u.new_companies, u.left_companies, u.returned_companies) for u in updates] == [
+        (3, 0, 0),
+        (1, 2, 0),
+        (0, 1, 1),
+    ]
+    frame = pd.read_parquet(history).set_index("business_id")
+    assert frame.loc["1111111-1", ["first_seen_dump", "last_seen_dump"]].tolist() == [
+        date(2026, 9, 30),
+        date(2026, 11, 27),
+    ]
+    assert frame.loc["1111111-1", "municipality_code"] == "244", "attributes follow the newest dump"
+    assert pd.isna(frame.loc["2222222-2", "left_register_dump"]), "a company that came back is in the register"
+    assert frame.loc["2222222-2", "first_seen_dump"] == date(2026, 9, 30)
+    assert frame.loc["3333333-3", "left_register_dump"] == date(2026, 10, 31), "the first dump without it"
+    assert frame.loc["3333333-3", "last_seen_dump"] == date(2026, 9, 30)
+    assert frame.loc["4444444-4", ["first_seen_dump", "left_register_dump"]].tolist() == [
+        date(2026, 10, 31),
+        date(2026, 11, 27),
+    ]
+    assert frame.loc["3333333-3", "municipality_code"] == "091", "a company that left keeps its last facts"
+    table = pd.read_parquet(dumps)
+    assert table["dump_date"].tolist() == [d for d, _ in dumps_in_order]
+    assert table["unknown_code_set_companies"].tolist() == [0, 1, 2]
+    # folding the same landing version again, or an older dump, changes nothing
+    before = history.read_bytes()
+    assert not apply_dump(history, dumps, tmp_path / "companies-1.parquet", date(2026, 11, 27), "v2").applied
+    again = apply_dump(history, dumps, tmp_path / "companies-0.parquet", date(2026, 9, 30), "v-old")
+    assert not again.applied and "older than" in again.note
+    assert history.read_bytes() == before
+
+
+def _land_sample_dump(settings: Any, stamp: str) -> Any:
+    session = make_session(settings)
+    adapter = session.get_adapter(settings.prh_base_url)
+    assert isinstance(adapter, SnapshotAdapter)
+    adapter.prh_dump_date = stamp
+    return land_all_companies(settings, session)
+
+
+def test_sample_snapshot_ships_two_dumps_in_the_real_shapes(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    session = make_session(settings)
+    newest = session.get(f"{settings.prh_base_url}/all_companies")
+    assert newest.headers["Content-Disposition"] == "attachment; filename=all_companies_20261127.zip"
+    assert zipfile.ZipFile(io.BytesIO(newest.content)).namelist() == ["data_20261127.json"]
+    forms = session.get(f"{settings.prh_base_url}/description", params={"code": "YRMU", "lang": "fi"})
+    assert forms.status_code == 200 and forms.headers["Content-Type"].startswith("text/plain")
+    older, latest = load_companies(OLDER_DUMP), load_companies(NEWEST_DUMP)
+    for records in (older, latest):
+        assert OLDER_DUMP.stat().st_size + NEWEST_DUMP.stat().st_size <= 2 * 1024 * 1024, "the snapshot stays small"
+        facts = pd.DataFrame([reduce_company(r)[0] for r in records])
+        assert "26" not in set(facts["company_form_code"]), "no sole traders in the open data"
+        assert {"2", "10"} <= set(facts["company_form_code"]), "housing and mutual property companies are there"
+        assert facts["end_date"].isna().all(), "a dump holds only companies in the register"
+        code_sets = {str((r.get("mainBusinessLine") or {}).get("typeCodeSet")) for r in records}
+        assert {"TOIMI4", "TOIMI3", "TOIMI2"} <= code_sets
+        assert 0 < (facts["industry_code_set_source"] == "TOIMI2").mean() < 0.01
+        assert all(s.get("endDate") is None for r in records for s in r["companySituations"]), "only open proceedings"
+    before = {r["businessId"]["value"] for r in older}
+    after = {r["businessId"]["value"] for r in latest}
+    assert len(before - after) > 50, "companies leave the register between the dumps"
+    assert len(after - before) > 50, "and new ones arrive"
+
+
+def test_landing_both_sample_dumps_in_order_gives_closures(tmp_path: Path) -> None:
+    from ingestion.prh import apply_dump, dump_date_of, landed_versions, parse_landed, rebuild_history
+
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    first = _land_sample_dump(settings, "20260930")
+    second = _land_sample_dump(settings, "20261127")
+    assert not second.unchanged and second.path != first.path
+    assert first.manifest.details["member"] == "data_20260930.json"
+    assert (first.path / "company_forms.tsv").is_file() and first.manifest.details["company_forms"] >= 7
+    assert [dump_date_of(v) for v in landed_versions(settings.landing_dir)] == [date(2026, 9, 30), date(2026, 11, 27)]
+    history, dumps = tmp_path / "h" / "register_history.parquet", tmp_path / "h" / "register_dumps.parquet"
+    for version in (first.path, second.path):
+        staged = parse_landed(version, tmp_path / f"scratch-{version.name}", CAP)
+        assert staged.forms is not None and staged.forms.is_file()
+        apply_dump(history, dumps, staged.companies, dump_date_of(version), version.name)
+    frame = pd.read_parquet(history)
+    left = frame[frame["left_register_dump"].notna()]
+    assert len(left) > 50 and (left["left_register_dump"] == date(2026, 11, 27)).all()
+    assert (left["last_seen_dump"] == date(2026, 9, 30)).all()
+    incremental = frame.drop(columns="is_sample_data")
+    rebuilt = rebuild_history(landed_versions(settings.landing_dir), history, dumps, CAP)
+    assert [u.applied for u in rebuilt] == [True, True]
+    pd.testing.assert_frame_equal(pd.read_parquet(history).drop(columns="is_sample_data"), incremental)
+
+
+def test_staging_asset_folds_each_new_dump_into_the_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dagster import materialize
+
+    from orchestration.assets.sources import staging_prh_companies
+    from orchestration.resources import PipelineSettings
+
+    monkeypatch.setenv("TILANNEKUVA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TILANNEKUVA_MODE", "sample")
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    resources = {"pipeline": PipelineSettings()}
+    _land_sample_dump(settings, "20260930")
+    assert materialize([staging_prh_companies], resources=resources).success
+    _land_sample_dump(settings, "20261127")
+    result = materialize([staging_prh_companies], resources=resources)
+    assert result.success
+    folded = _materialization(result, ["staging", "prh", "register_history"])
+    assert folded["dump_date"] == "2026-11-27" and folded["left_companies"] > 50 and folded["new_companies"] > 50
+    staging = tmp_path / "staging" / "prh"
+    assert pd.read_parquet(staging / "register_dumps.parquet")["dump_date"].tolist() == [
+        date(2026, 9, 30),
+        date(2026, 11, 27),
+    ]
+    forms = pd.read_parquet(staging / "company_forms.parquet")
+    assert set(forms.loc[forms["is_housing_or_property_company"], "company_form_code"]) == {"2", "10"}
+    # a lost history is rebuilt from the landed dumps kept, then the newest is folded again
+    (staging / "register_history.parquet").unlink()
+    (staging / "companies.parquet.landing_version").unlink()
+    assert materialize([staging_prh_companies], resources=resources).success
+    assert len(pd.read_parquet(staging / "register_dumps.parquet")) == 2

@@ -1,19 +1,39 @@
--- PRH register events by municipality, month and TOL 2008 section: registrations (openings), end
--- dates (closures), companies live at month end (stock), and bankruptcies and restructurings that
--- started in the month. Months run from the history start (dbt var history_start) to the last
--- complete month before the register dump; the stock counts every company registered before then.
--- The section comes from the main industry's division (its first two digits) looked up in
--- dim_industry. TOL 2025 codes are mapped the same way, to the TOL 2008 section of the division with
--- the same number (an approximation where TOL 2025 moved activities between divisions); codes whose
--- division does not exist in TOL 2008, and companies without a main industry, get section X
--- (unknown). Companies without a municipality are kept under KUJOU (unknown, as in StatFin).
+-- PRH register events by municipality, month and TOL 2008 section, read from the register history
+-- across dumps (stg_prh__register_history): registrations (openings), companies leaving the register
+-- (closures), companies in the register at month end (stock), and bankruptcy and restructuring
+-- proceedings that started in the month and are still open at the newest dump.
+-- * A dump holds only companies currently registered. A company missing from a later dump has left
+--   the register; its closure is dated the day after the last dump that held it (the earliest day it
+--   can have left; with daily dumps, within a day). The first dump gives the stock only: closures are
+--   known from the day after it (closures_known_from), and closures are NULL for months starting
+--   before that day. Before then openings and stock count only companies still registered at the
+--   first dump.
+-- * Housing companies and mutual property companies (flagged in the YRMU company-form list) are left
+--   out; sole traders are not in the open data at all.
+-- * Sections: TOL 2008 codes by their division in dim_industry; TOL 2025 codes through
+--   int_industry_tol2025_to_tol2008; unknown industries (no code, or an unknown code set) are X.
+--   Companies without a municipality are kept under KUJOU (unknown, as in StatFin).
+-- Months run from the history start (dbt var history_start) to the last complete month before the
+-- newest dump.
 
-with companies as (
-    select * from {{ ref('stg_prh__companies') }}
+with history as (
+    select * from {{ ref('stg_prh__register_history') }}
+),
+
+dumps as (
+    select * from {{ ref('stg_prh__register_dumps') }}
+),
+
+forms as (
+    select * from {{ ref('stg_prh__company_forms') }}
 ),
 
 situations as (
     select * from {{ ref('stg_prh__company_situations') }}
+),
+
+tol2025 as (
+    select * from {{ ref('int_industry_tol2025_to_tol2008') }}
 ),
 
 divisions as (
@@ -27,36 +47,37 @@ divisions as (
 bounds as (
     select
         {{ history_start_month() }} as first_month,
-        cast(
-            date_trunc('month', coalesce(max(source_updated_at), max(loaded_at))) - interval 1 month as date
-        ) as last_month,
+        cast(date_trunc('month', max(dump_date)) - interval 1 month as date) as last_month,
+        cast(min(dump_date) + interval 1 day as date) as closures_known_from,
         max(source_updated_at) as source_updated_at,
         bool_or(is_sample_data) as is_sample_data
-    from companies
-),
-
-months as (
-    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month
-    from bounds
+    from dumps
 ),
 
 company_facts as (
     select
-        companies.business_id,
-        companies.registration_date,
-        -- an end before the registration (a register error) is read as ending on registration
-        -- (greatest() would skip a NULL end, so live companies are left alone explicitly)
+        history.business_id,
+        history.registration_date,
         case
-            when companies.end_date is not null
-                then greatest(companies.end_date, companies.registration_date)
-        end as end_date,
-        coalesce('KU' || companies.municipality_code, 'KUJOU') as municipality_code,
-        coalesce(divisions.section_code, 'X') as industry_section_code
-    from companies
-    left join divisions on left(companies.main_industry_code, 2) = divisions.industry_code
+            when history.left_register_dump is not null
+                then cast(history.last_seen_dump + interval 1 day as date)
+        end as closure_date,
+        coalesce('KU' || history.municipality_code, 'KUJOU') as municipality_code,
+        coalesce(
+            case history.industry_code_set
+                when 'TOL2008' then divisions.section_code
+                when 'TOL2025' then tol2025.tol2008_section_code
+            end,
+            'X'
+        ) as industry_section_code
+    from history
+    left join forms on history.company_form_code = forms.company_form_code
+    left join divisions on left(history.main_industry_code, 2) = divisions.industry_code
+    left join tol2025 on history.main_industry_code = tol2025.tol2025_code
+    where not coalesce(forms.is_housing_or_property_company, false)
 ),
 
--- +1 in the month of registration, -1 in the month of the end; earlier changes count from the first month
+-- +1 in the month of registration, -1 in the month of the closure; earlier changes count from the first month
 flows as (
     select
         municipality_code,
@@ -69,11 +90,11 @@ flows as (
     select
         municipality_code,
         industry_section_code,
-        cast(date_trunc('month', end_date) as date) as month,
+        cast(date_trunc('month', closure_date) as date) as month,
         0 as openings,
         1 as closures
     from company_facts
-    where end_date is not null
+    where closure_date is not null
 ),
 
 events as (
@@ -90,16 +111,21 @@ events as (
     group by all
 ),
 
-insolvencies as (
+proceedings as (
     select
         company_facts.municipality_code,
         company_facts.industry_section_code,
         cast(date_trunc('month', situations.start_date) as date) as month,
-        count(*) filter (where situations.situation_type = 'bankruptcy') as bankruptcies,
-        count(*) filter (where situations.situation_type = 'restructuring') as restructurings
+        count(*) filter (where situations.situation_type = 'bankruptcy') as open_bankruptcy_proceedings,
+        count(*) filter (where situations.situation_type = 'restructuring') as open_restructurings
     from situations
     inner join company_facts on situations.business_id = company_facts.business_id
     group by all
+),
+
+months as (
+    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month
+    from bounds
 ),
 
 grid as (
@@ -128,19 +154,19 @@ filled as (
             order by grid.month
             rows between unbounded preceding and current row
         ) as stock,
-        coalesce(insolvencies.bankruptcies, 0) as bankruptcies,
-        coalesce(insolvencies.restructurings, 0) as restructurings
+        coalesce(proceedings.open_bankruptcy_proceedings, 0) as open_bankruptcy_proceedings,
+        coalesce(proceedings.open_restructurings, 0) as open_restructurings
     from grid
     left join events
         on
             grid.municipality_code = events.municipality_code
             and grid.industry_section_code = events.industry_section_code
             and grid.month = events.month
-    left join insolvencies
+    left join proceedings
         on
-            grid.municipality_code = insolvencies.municipality_code
-            and grid.industry_section_code = insolvencies.industry_section_code
-            and grid.month = insolvencies.month
+            grid.municipality_code = proceedings.municipality_code
+            and grid.industry_section_code = proceedings.industry_section_code
+            and grid.month = proceedings.month
 )
 
 select
@@ -148,13 +174,16 @@ select
     cast(filled.industry_section_code as varchar) as industry_section_code,
     cast(filled.month as date) as month,
     cast(filled.openings as bigint) as openings,
-    cast(filled.closures as bigint) as closures,
+    cast(case when filled.month >= bounds.closures_known_from then filled.closures end as bigint) as closures,
     cast(filled.stock as bigint) as stock,
-    cast(filled.bankruptcies as bigint) as bankruptcies,
-    cast(filled.restructurings as bigint) as restructurings,
+    cast(filled.open_bankruptcy_proceedings as bigint) as open_bankruptcy_proceedings,
+    cast(filled.open_restructurings as bigint) as open_restructurings,
+    cast(bounds.closures_known_from as date) as closures_known_from,
     cast(bounds.source_updated_at as timestamp) as source_updated_at,
     cast(bounds.is_sample_data as boolean) as is_sample_data
 from filled
 cross join bounds
--- a combination with nothing live and nothing happening carries no information
-where filled.stock != 0 or filled.openings + filled.closures + filled.bankruptcies + filled.restructurings > 0
+-- a combination with nothing registered and nothing happening carries no information
+where
+    filled.stock != 0
+    or filled.openings + filled.closures + filled.open_bankruptcy_proceedings + filled.open_restructurings > 0

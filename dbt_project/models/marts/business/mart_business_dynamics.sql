@@ -1,7 +1,11 @@
 -- Business dynamics by area, period and TOL 2008 section from two sources, side by side:
 -- * source 'prh', grain 'month': PRH register events (int_business_register_monthly): openings =
---   registrations, closures = end dates, stock = companies live at month end, bankruptcies and
---   restructurings = insolvency situations starting in the month.
+--   registrations, closures = companies leaving the register between dumps (NULL before
+--   closures_known_from: the first dump gives the stock only), stock = companies in the register at
+--   month end, restructurings = restructuring proceedings started in the month and still open at the
+--   newest dump. Bankruptcies are NULL: the register shows open proceedings only, so bankruptcy
+--   counts come from kony. Housing and mutual property companies are left out; sole traders are not
+--   in the open data.
 -- * source 'statfin', grain 'quarter': Statistics Finland's enterprise openings, closures and stock
 --   (aly, by municipality and section) and bankruptcies (kony, by region and month, summed to the
 --   quarter; region and country rows of all industries only, NULL elsewhere).
@@ -61,8 +65,8 @@ register_sections as (
         sum(register.openings) as openings,
         sum(register.closures) as closures,
         sum(register.stock) as stock,
-        sum(register.bankruptcies) as bankruptcies,
-        sum(register.restructurings) as restructurings,
+        sum(register.open_restructurings) as restructurings,
+        max(register.closures_known_from) as closures_known_from,
         max(register.source_updated_at) as source_updated_at,
         bool_or(register.is_sample_data) as is_sample_data
     from register
@@ -77,8 +81,8 @@ register_sections as (
         sum(openings) as openings,
         sum(closures) as closures,
         sum(stock) as stock,
-        sum(bankruptcies) as bankruptcies,
-        sum(restructurings) as restructurings,
+        sum(open_restructurings) as restructurings,
+        max(closures_known_from) as closures_known_from,
         max(source_updated_at) as source_updated_at,
         bool_or(is_sample_data) as is_sample_data
     from register
@@ -96,8 +100,8 @@ register_rows as (
         sum(openings) as openings,
         sum(closures) as closures,
         sum(stock) as stock,
-        sum(bankruptcies) as bankruptcies,
         sum(restructurings) as restructurings,
+        max(closures_known_from) as closures_known_from,
         max(source_updated_at) as source_updated_at,
         bool_or(is_sample_data) as is_sample_data
     from register_sections
@@ -186,9 +190,10 @@ unioned as (
         openings,
         closures,
         stock,
-        bankruptcies,
+        null as bankruptcies,
         restructurings,
         false as is_lower_bound,
+        closures_known_from,
         source_updated_at,
         is_sample_data
     from register_rows
@@ -206,6 +211,7 @@ unioned as (
         bankruptcies,
         null as restructurings,
         is_lower_bound,
+        null as closures_known_from,
         source_updated_at,
         is_sample_data
     from statistics_rows
@@ -225,6 +231,7 @@ select
     cast(bankruptcies as bigint) as bankruptcies,
     cast(restructurings as bigint) as restructurings,
     cast(is_lower_bound as boolean) as is_lower_bound,
+    cast(closures_known_from as date) as closures_known_from,
     cast(source_updated_at as timestamp) as source_updated_at,
     cast(is_sample_data as boolean) as is_sample
 from unioned

@@ -1,4 +1,4 @@
--- Per-company facts of the PRH register (no names or addresses): rename and cast only.
+-- Per-company facts of the newest PRH register dump (no names or addresses): rename and cast only.
 with source as (
     select * from {{ source('prh', 'companies') }}
 )
@@ -8,6 +8,7 @@ select
     cast(company_form_code as varchar) as company_form_code,
     cast(main_industry_code as varchar) as main_industry_code,
     cast(industry_code_set as varchar) as industry_code_set,
+    cast(industry_code_set_source as varchar) as industry_code_set_source,
     cast(municipality_code as varchar) as municipality_code,
     cast(registration_date as date) as registration_date,
     cast(end_date as date) as end_date,

@@ -1,4 +1,5 @@
--- Bankruptcy, liquidation and restructuring situations of PRH companies: rename and cast only.
+-- Bankruptcy, liquidation and restructuring proceedings still open at the newest PRH dump (the register
+-- shows open proceedings only, so these are not bankruptcy counts): rename and cast only.
 with source as (
     select * from {{ source('prh', 'company_situations') }}
 )
