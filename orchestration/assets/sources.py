@@ -158,7 +158,13 @@ def _landing_asset(
                 raise Failure(description=core_missing_sentence([(label, outcome.reason())]))
             context.log.warning(f"{label}: not yet available ({outcome.reason()}); its marts stay empty")
             return MaterializeResult(
-                metadata={"status": outcome.availability, "unchanged": True, "is_stale": True, "version": ""},
+                metadata={
+                    "status": outcome.availability,
+                    "reason": outcome.reason(),
+                    "unchanged": True,
+                    "is_stale": True,
+                    "version": "",
+                },
                 check_results=[check],
             )
         if outcome.status == "failed":
