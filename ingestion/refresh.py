@@ -96,7 +96,12 @@ def is_core(dataset: Dataset) -> bool:
 def core_missing_sentence(missing: list[tuple[str, str]]) -> str:
     """One sentence for the core datasets (label, reason) that have no good version yet."""
     labels = " and ".join(label for label, _ in missing)
-    reasons = "; ".join(reason for _, reason in missing if reason)
+    unique = list(dict.fromkeys(reason for _, reason in missing if reason))
+    if len(missing) > 1 and len(unique) == 1:
+        unique = [unique[0].replace("its source is", "their sources are", 1).replace("its source", "their sources", 1)]
+    elif len(unique) > 1:
+        unique = [f"{label}: {reason}" for label, reason in missing if reason]
+    reasons = "; ".join(unique)
     verb = "has" if len(missing) == 1 else "have"
     because = f" ({reasons})" if reasons else ""
     return (

@@ -87,7 +87,7 @@ def test_without_the_core_the_run_fails_in_one_sentence_and_publishes_nothing(tm
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr.strip() == (
         "statfin/labour_market and classifications/municipality_areas have no good version yet "
-        "(its source is disabled by TILANNEKUVA_SOURCES=kela; its source is disabled by TILANNEKUVA_SOURCES=kela); "
+        "(their sources are disabled by TILANNEKUVA_SOURCES=kela); "
         "the core data (12r5 and the area classification) are needed to publish."
     )
     assert not (data_dir / "serving" / "tilannekuva.duckdb").exists()
