@@ -96,12 +96,14 @@ def is_core(dataset: Dataset) -> bool:
 def core_missing_sentence(missing: list[tuple[str, str]]) -> str:
     """One sentence for the core datasets (label, reason) that have no good version yet."""
     labels = " and ".join(label for label, _ in missing)
-    unique = list(dict.fromkeys(reason for _, reason in missing if reason))
-    if len(missing) > 1 and len(unique) == 1:
-        unique = [unique[0].replace("its source is", "their sources are", 1).replace("its source", "their sources", 1)]
-    elif len(unique) > 1:
-        unique = [f"{label}: {reason}" for label, reason in missing if reason]
-    reasons = "; ".join(unique)
+    unique = list(dict.fromkeys(reason for _, reason in missing))
+    if len(unique) == 1:
+        shared = unique[0]
+        if len(missing) > 1:
+            shared = shared.replace("its source is", "their sources are", 1).replace("its source", "their sources", 1)
+        reasons = shared
+    else:
+        reasons = "; ".join(f"{label}: {reason}" for label, reason in missing if reason)
     verb = "has" if len(missing) == 1 else "have"
     because = f" ({reasons})" if reasons else ""
     return (
