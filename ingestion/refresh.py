@@ -15,6 +15,8 @@ import pandas as pd
 
 from ingestion.catalogue import (
     DATASETS,
+    LABOUR_MARKET,
+    MUNICIPALITY_AREAS,
     CkanCsvDataset,
     ClassificationDataset,
     ClassificationItemsDataset,
@@ -53,6 +55,9 @@ STATUS_COLUMNS = [
     "is_sample_data",
 ]
 STALE_STATUSES = frozenset({"failed", "disabled"})
+NOT_AVAILABLE = "not_available"
+# Without these nothing meaningful can be published: every mart is keyed on 12r5's areas and months.
+CORE_DATASETS: tuple[Dataset, ...] = (LABOUR_MARKET, MUNICIPALITY_AREAS)
 
 
 @dataclass(frozen=True)
@@ -60,16 +65,76 @@ class LandingOutcome:
     """What one landing attempt left for downstream: `landed`, `unchanged`, `failed` or `disabled`.
 
     `landed` is the version to build from (the new one, or the last good one when the attempt
-    failed or the source is disabled); None when no good version exists at all.
+    failed or the source is disabled); None when no good version exists at all: the dataset is
+    `not_available` and staging writes an empty file for it (its landing_version stays NULL).
     """
 
     status: str
     landed: Landed | None
     error: str | None = None
+    disabled_by: str = ""
 
     @property
     def is_stale(self) -> bool:
         return self.status in STALE_STATUSES
+
+    @property
+    def is_available(self) -> bool:
+        return self.landed is not None
+
+    @property
+    def availability(self) -> str:
+        """The landing asset's status: the attempt's outcome, or `not_available` when nothing good exists."""
+        return self.status if self.is_available else NOT_AVAILABLE
+
+    def reason(self) -> str:
+        """Why the attempt brought nothing new, in words an operator reads (empty when it did)."""
+        if self.status == "disabled":
+            return f"its source is disabled by TILANNEKUVA_SOURCES={self.disabled_by}"
+        if self.status == "failed":
+            return f"its source failed: {self.error}"
+        return ""
+
+
+def is_core(dataset: Dataset) -> bool:
+    """Whether a publish is impossible without this dataset."""
+    return any(dataset.source == c.source and dataset.name == c.name for c in CORE_DATASETS)
+
+
+def core_missing_sentence(missing: list[tuple[str, str]]) -> str:
+    """One sentence for the core datasets (label, reason) that have no good version yet."""
+    labels = " and ".join(label for label, _ in missing)
+    unique = list(dict.fromkeys(reason for _, reason in missing))
+    if len(unique) == 1:
+        shared = unique[0]
+        if len(missing) > 1:
+            shared = shared.replace("its source is", "their sources are", 1).replace("its source", "their sources", 1)
+        reasons = shared
+    else:
+        reasons = "; ".join(f"{label}: {reason}" for label, reason in missing if reason)
+    verb = "has" if len(missing) == 1 else "have"
+    because = f" ({reasons})" if reasons else ""
+    return (
+        f"{labels} {verb} no good version yet{because}; "
+        "the core data (12r5 and the area classification) are needed to publish."
+    )
+
+
+def missing_core(settings: Settings) -> str | None:
+    """The one-sentence failure when a core dataset has no good version, else None (read from the status)."""
+    status = dataset_status(settings, CORE_DATASETS)
+    missing = []
+    for rec in status.to_dict("records"):
+        if not pd.isna(rec["landing_version"]):
+            continue
+        attempt = LandingOutcome(
+            str(rec["last_attempt_status"]) if not pd.isna(rec["last_attempt_status"]) else "",
+            None,
+            error=None if pd.isna(rec["last_error"]) else str(rec["last_error"]),
+            disabled_by=",".join(settings.sources or ()),
+        )
+        missing.append((f"{rec['source']}/{rec['dataset']}", attempt.reason()))
+    return core_missing_sentence(missing) if missing else None
 
 
 def _last_good(settings: Settings, dataset: Dataset) -> Landed | None:
@@ -81,7 +146,7 @@ def attempt_landing(settings: Settings, dataset: Dataset, land: Callable[[], Lan
     """Run one dataset's landing, isolating an expected failure to this dataset."""
     if not is_enabled(dataset, settings.sources):
         record_attempt(settings.landing_dir, dataset.source, dataset.name, settings.mode, "disabled")
-        return LandingOutcome("disabled", _last_good(settings, dataset))
+        return LandingOutcome("disabled", _last_good(settings, dataset), disabled_by=",".join(settings.sources or ()))
     try:
         landed = land()
     except TilannekuvaError as exc:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ingestion.errors import SettingsError, SourceError, TilannekuvaError
 from ingestion.http import get_checked, make_session
+from ingestion.refresh import missing_core
 from ingestion.settings import Settings, check_data_dir_writable, load_settings, settings_env
 from ingestion.snapshot import SNAPSHOT_DIR
 
@@ -209,10 +210,15 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
     print("\n" + summarise(result).table())
     elapsed = time.monotonic() - started
     if failures or not result.success:
-        for step, message in failures:
-            print(f"\n{step}: {message}", file=sys.stderr)
         for alert in run_failure_alerts(job.name, result.run_id, failures):
             send_alert(settings, alert)
+        core = missing_core(settings)
+        if core:
+            # Nothing can be published without the core: that one sentence is the whole story.
+            print(f"\n{core}", file=sys.stderr)
+            return EXIT_RUN_FAILED
+        for step, message in failures:
+            print(f"\n{step}: {message}", file=sys.stderr)
         print(
             f"\n{'Rebuild' if rebuild else 'Refresh'} failed after {elapsed:.0f} s; "
             "the previous serving file (if any) is unchanged: "

@@ -49,7 +49,11 @@ def _progress_line(event: Any) -> str | None:
         key = materialization.asset_key.to_user_string()
         meta = {k: v.value for k, v in materialization.metadata.items()}
         source_asset = len(materialization.asset_key.path) == 3
-        if source_asset and key.startswith("landing/"):
+        if source_asset and meta.get("status") == "not_available":
+            detail = f"not yet available ({meta.get('reason') or 'no good version'})"
+        elif source_asset and meta.get("not_yet_available"):
+            detail = "0 rows (not yet available: empty file)"
+        elif source_asset and key.startswith("landing/"):
             detail = f"{meta.get('responses', '?')} responses, source updated {meta.get('source_updated') or '–'}"
         elif source_asset and key.startswith("staging/"):
             detail = f"{meta.get('rows', '?')} rows" + (" (unchanged)" if meta.get("unchanged") else "")
@@ -158,7 +162,10 @@ def summarise(result: ExecuteInProcessResult) -> RunSummary:
         if path[0] == "landing" and len(path) == 3:
             status = meta.get("status", "ok")
             word = "STALE" if status in ("failed", "disabled") else "ok"
-            if status == "unchanged":
+            if status == "not_available":
+                word = "NOT YET"
+                sources.append(SummaryRow(key, word, f"not yet available: {meta.get('reason', '')}; marts lack it"))
+            elif status == "unchanged":
                 sources.append(SummaryRow(key, word, "unchanged at the source, nothing downloaded"))
             elif word == "STALE":
                 sources.append(SummaryRow(key, word, f"{status}: last good version {meta.get('version', '?')} kept"))
@@ -166,6 +173,9 @@ def summarise(result: ExecuteInProcessResult) -> RunSummary:
                 sources.append(SummaryRow(key, word, f"{meta.get('responses', '?')} responses"))
         elif path[0] == "staging" and len(path) == 3:
             passed = checks.get(key, [])
+            if meta.get("not_yet_available"):
+                sources.append(SummaryRow(key, "NOT YET", "empty file of the declared schema"))
+                continue
             sources.append(
                 SummaryRow(key, "ok", f"{meta.get('rows', '?')} rows, {sum(passed)}/{len(passed)} checks passed")
             )

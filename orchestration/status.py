@@ -37,6 +37,7 @@ class DatasetStatus:
     last_error: str | None = None
     stale: bool = True
     stale_reason: str = ""
+    available: bool = False
 
 
 @dataclass
@@ -100,6 +101,7 @@ def dataset_statuses(settings: Settings, serving_versions: dict[str, str]) -> li
             last_attempt_at=_text(rec["last_attempt_at"]),
             last_error=_text(rec["last_error"]),
         )
+        row.available = row.landing_version is not None
         row.stale, row.stale_reason = _staleness(row, bool(rec["is_stale"]))
         out.append(row)
     return out
@@ -108,7 +110,11 @@ def dataset_statuses(settings: Settings, serving_versions: dict[str, str]) -> li
 def _staleness(row: DatasetStatus, stale_in_pipeline: bool) -> tuple[bool, str]:
     """Stale when nothing is published, the last fetch failed, or newer landed data was not published."""
     if row.landing_version is None:
-        return True, "nothing landed yet"
+        if row.last_attempt == "disabled":
+            return True, "not yet available: its source is disabled by TILANNEKUVA_SOURCES"
+        if row.last_attempt == "failed":
+            return True, f"not yet available: its source failed: {row.last_error or 'see manifest.jsonl'}"
+        return True, "not yet available: nothing landed yet"
     if stale_in_pipeline:
         return True, f"last fetch {row.last_attempt}: {row.last_error or 'see manifest.jsonl'}"
     if row.serving_version is None:
@@ -116,6 +122,12 @@ def _staleness(row: DatasetStatus, stale_in_pipeline: bool) -> tuple[bool, str]:
     if row.serving_version != row.landing_version:
         return True, f"landed {row.landing_version} not published (serving has {row.serving_version})"
     return False, ""
+
+
+def _state(row: DatasetStatus) -> str:
+    if not row.available:
+        return f"NOT YET AVAILABLE ({row.stale_reason.removeprefix('not yet available: ')})"
+    return f"STALE ({row.stale_reason})" if row.stale else "current"
 
 
 def _dagster_home(settings: Settings) -> Path:
@@ -194,7 +206,7 @@ def render(status: Status) -> str:
             (d.fetched_at or "–")[:19],
             (d.source_updated or "–")[:19],
             d.latest_period or "–",
-            f"STALE ({d.stale_reason})" if d.stale else "current",
+            _state(d),
         )
         for d in status.datasets
     ]

@@ -77,8 +77,17 @@ from ingestion.prh import (
     promote,
     rebuild_history,
 )
-from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE, Dataset, attempt_landing, dataset_status
+from ingestion.refresh import (
+    STATUS_DATASET,
+    STATUS_SOURCE,
+    Dataset,
+    attempt_landing,
+    core_missing_sentence,
+    dataset_status,
+    is_core,
+)
 from ingestion.settings import Settings
+from ingestion.staged_schemas import write_empty
 from orchestration.resources import PipelineSettings
 
 CHECK_NAME = "great_expectations_suite"
@@ -135,7 +144,8 @@ def _landing_asset(
 ) -> AssetsDefinition:
     """Land one dataset; a failing source warns and keeps its last good version (stale) instead of stopping the run.
 
-    The run fails here only when the source fails and no good version of it has ever landed.
+    With no good version yet, the dataset is `not_available` (a warning; staging writes an empty
+    file); only a core dataset without one fails the run, in one sentence.
     """
     key = AssetKey(["landing", dataset.source, dataset.name])
 
@@ -150,11 +160,26 @@ def _landing_asset(
         settings = pipeline.get()
         outcome = attempt_landing(settings, dataset, lambda: land(settings, pipeline.session()))
         label = f"{dataset.source}/{dataset.name}"
+        check = AssetCheckResult(
+            check_name=FETCH_CHECK,
+            passed=outcome.status != "failed",
+            severity=AssetCheckSeverity.WARN,
+            metadata={"status": outcome.status, "error": outcome.error or ""},
+        )
         if outcome.landed is None:
-            reason = (
-                outcome.error or f"the source is disabled by TILANNEKUVA_SOURCES={','.join(settings.sources or ())}"
+            if is_core(dataset):
+                raise Failure(description=core_missing_sentence([(label, outcome.reason())]))
+            context.log.warning(f"{label}: not yet available ({outcome.reason()}); its marts stay empty")
+            return MaterializeResult(
+                metadata={
+                    "status": outcome.availability,
+                    "reason": outcome.reason(),
+                    "unchanged": True,
+                    "is_stale": True,
+                    "version": "",
+                },
+                check_results=[check],
             )
-            raise Failure(description=f"{reason} (and no earlier good version of {label} exists to fall back on)")
         if outcome.status == "failed":
             context.log.warning(
                 f"{label}: {outcome.error}; keeping last good version {outcome.landed.path.name} (stale)"
@@ -165,15 +190,44 @@ def _landing_asset(
             )
         else:
             context.log.info(f"{label}: {outcome.status}, version {outcome.landed.path.name}")
-        check = AssetCheckResult(
-            check_name=FETCH_CHECK,
-            passed=outcome.status != "failed",
-            severity=AssetCheckSeverity.WARN,
-            metadata={"status": outcome.status, "error": outcome.error or ""},
-        )
         return MaterializeResult(metadata=_landing_metadata(outcome.landed, outcome.status), check_results=[check])
 
     return _landing
+
+
+def _not_yet_available(
+    context: AssetExecutionContext,
+    settings: Settings,
+    source: str,
+    names: dict[AssetKey, str],
+    checked: AssetKey,
+) -> Iterator[object]:
+    """Stage empty, correctly typed files for a dataset with no good version yet, so dbt still builds.
+
+    The staged marker is removed, so the first version that lands is tidied and validated; the
+    dataset status keeps its landing_version NULL, which is how the marts tell "not yet available"
+    from "no rows".
+    """
+    for key, name in names.items():
+        path = staging_path(settings, source, name)
+        write_empty(source, name, path)
+        path.with_name(f"{path.name}.landing_version").unlink(missing_ok=True)
+        context.log.warning(f"{source}/{name}: not yet available; staged an empty file")
+        note = {"note": "not yet available: no good version has landed, nothing to validate (empty file)"}
+        yield MaterializeResult(
+            asset_key=key,
+            metadata={
+                "unchanged": False,
+                "not_yet_available": True,
+                "rows": 0,
+                "bytes": path.stat().st_size,
+                "path": MetadataValue.path(str(path)),
+                "landing_version": "",
+            },
+            check_results=[AssetCheckResult(asset_key=key, check_name=CHECK_NAME, passed=True, metadata=note)]
+            if key == checked
+            else [],
+        )
 
 
 def _staging_asset(
@@ -201,7 +255,8 @@ def _staging_asset(
         settings: Settings = pipeline.get()
         version = latest_version(settings.landing_dir, source, landed_name)
         if version is None:
-            raise Failure(description=f"{source}/{name}: nothing has landed yet under {settings.landing_dir}")
+            yield from _not_yet_available(context, settings, source, {key: name}, key)
+            return
         path = staging_path(settings, source, name)
         marker = path.with_name(f"{path.name}.landing_version")
         if path.exists() and marker.exists() and marker.read_text(encoding="utf-8") == version.name:
@@ -412,7 +467,9 @@ def _prh_staging_asset() -> AssetsDefinition:
         settings: Settings = pipeline.get()
         version = latest_version(settings.landing_dir, dataset.source, dataset.name)
         if version is None:
-            raise Failure(description=f"prh/companies: nothing has landed yet under {settings.landing_dir}")
+            names = {key: name for name, key in keys.items()}
+            yield from _not_yet_available(context, settings, dataset.source, names, companies_key)
+            return
         manifest = read_manifest(version)
         paths = {name: staging_path(settings, dataset.source, name) for name in tables}
         marker = paths["companies"].with_name(f"{paths['companies'].name}.landing_version")

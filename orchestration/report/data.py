@@ -214,6 +214,7 @@ class SourceRow:
     expected_next_release: dt.date | None
     is_stale: bool
     is_overdue: bool
+    is_available: bool = True
 
 
 @dataclass(frozen=True)
@@ -656,7 +657,7 @@ def _load_sources(con: duckdb.DuckDBPyConnection) -> list[SourceRow]:
         con,
         """
         SELECT source || '/' || dataset AS dataset, source_table, source_updated_at, latest_period,
-               expected_next_release, is_stale, is_overdue
+               expected_next_release, is_stale, is_overdue, is_available
         FROM mart_data_freshness ORDER BY source, dataset
         """,
         [],

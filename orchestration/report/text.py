@@ -109,6 +109,7 @@ LABELS: dict[str, dict[str, str]] = {
         "next_release": "Seuraava julkaisu",
         "state": "Tila",
         "stale": "vanhentunut",
+        "not_available": "ei vielä saatavilla",
         "overdue": "myöhässä",
         "current": "ajan tasalla",
         "caveat_suppressed": "Alueen jäsenkuntien luvuista {n} solua on salattu (..); niiden yli lasketut summat "
@@ -220,6 +221,7 @@ LABELS: dict[str, dict[str, str]] = {
         "next_release": "Nästa publicering",
         "state": "Läge",
         "stale": "föråldrad",
+        "not_available": "ännu inte tillgänglig",
         "overdue": "försenad",
         "current": "aktuell",
         "caveat_suppressed": "Av medlemskommunernas celler är {n} sekretessbelagda (..); summor över dem är "
@@ -333,6 +335,7 @@ LABELS: dict[str, dict[str, str]] = {
         "next_release": "Next release",
         "state": "State",
         "stale": "stale",
+        "not_available": "not yet available",
         "overdue": "overdue",
         "current": "current",
         "caveat_suppressed": "{n} cells of the member municipalities are suppressed (..); sums over them are lower "

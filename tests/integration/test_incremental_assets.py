@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from dagster import AssetKey, materialize
 
+from ingestion import staged_schemas
 from orchestration.assets.sources import (
     dataset_status_parquet,
+    landing_labour_market,
     landing_population_key_figures,
     staging_population_key_figures,
 )
@@ -62,15 +64,37 @@ def test_unchanged_then_failing_source(tmp_path: Path, monkeypatch: pytest.Monke
     assert (staged.read_bytes(), staged.stat().st_mtime_ns) == before
 
 
-def test_failing_source_without_a_good_version_fails_its_asset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_source_without_a_good_version_is_not_yet_available(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first night with its source failing: a warning and an empty staged file, not a failed run."""
     monkeypatch.setenv("TILANNEKUVA_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TILANNEKUVA_MODE", "sample")
     monkeypatch.setenv("TILANNEKUVA_HISTORY_START", "2031M01")
-    result = materialize(
-        [landing_population_key_figures], resources={"pipeline": PipelineSettings()}, raise_on_error=False
-    )
+    result = materialize(ASSETS, resources={"pipeline": PipelineSettings()})
+    assert result.success
+    landing = _metadata(result, LANDING)
+    assert landing["status"] == "not_available" and landing["is_stale"] is True
+    assert "StatFin/vaerak/11ra.px: variable timeperiod_y = '2031': no periods from this start on" in landing["reason"]
+    [check] = [c for c in result.get_asset_check_evaluations() if c.asset_key == LANDING]
+    assert check.passed is False and check.severity.value == "WARN"
+    staging = _metadata(result, STAGING)
+    assert staging["not_yet_available"] is True and staging["rows"] == 0
+    staged = pd.read_parquet(tmp_path / "staging" / "statfin" / "population_key_figures.parquet")
+    assert staged.empty and list(staged.columns) == staged_schemas.schema_of("statfin", "population_key_figures").names
+    status = pd.read_parquet(tmp_path / "staging" / "pipeline" / "dataset_status.parquet").set_index("dataset")
+    assert pd.isna(status.loc["population_key_figures", "landing_version"])
+
+
+def test_failing_core_source_without_a_good_version_fails_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TILANNEKUVA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TILANNEKUVA_MODE", "sample")
+    monkeypatch.setenv("TILANNEKUVA_HISTORY_START", "2031M01")
+    result = materialize([landing_labour_market], resources={"pipeline": PipelineSettings()}, raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     message = failure.event_specific_data.error.message
-    assert "StatFin/vaerak/11ra.px: variable timeperiod_y = '2031': no periods from this start on" in message
-    assert "no earlier good version of statfin/population_key_figures" in message
+    assert message.startswith("dagster._core.definitions.events.Failure: statfin/labour_market has no good version yet")
+    assert message.rstrip().endswith("the core data (12r5 and the area classification) are needed to publish.")

@@ -1,6 +1,8 @@
 -- Freshness of every dataset the pipeline reads: what version is in use, when it was released and
 -- fetched, its latest period, the expected next release (seed dataset_release_schedule), its age at
 -- build time, and whether it is stale (the last attempt failed or nothing has landed) or overdue.
+-- A dataset with no good version yet (landing_version NULL) is staged as an empty file so the build
+-- goes on; is_available = false is what tells "not yet available" from "no rows".
 with status as (
     select * from {{ ref('stg_pipeline__dataset_status') }}
 ),
@@ -73,6 +75,7 @@ select
         coalesce(current_date > cast(expected_next_release as date) + to_days(grace_days), false) as boolean
     ) as is_overdue,
     cast(is_stale or landing_version is null as boolean) as is_stale,
+    cast(landing_version is not null as boolean) as is_available,
     cast(has_release_schedule as boolean) as has_release_schedule,
     cast(current_timestamp as timestamp) as checked_at,
     cast(is_sample_data as boolean) as is_sample_data
