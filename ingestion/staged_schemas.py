@@ -90,7 +90,7 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
     ("kela", "unemployment_benefit"): pa.schema(
         [
             ("month", DATE),
-            ("employment_area_code", TEXT),
+            ("employment_area_code", SHORT_TEXT),  # NULL for pooled groups: written from a pandas string column
             ("employment_area_name", TEXT),
             ("area_code_in_source", TEXT),
             ("is_pooled_area", pa.bool_()),

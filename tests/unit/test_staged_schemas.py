@@ -22,6 +22,7 @@ from ingestion.catalogue import (
     BANKRUPTCIES,
     BUSINESS_DYNAMICS,
     INDUSTRY_CLASSIFICATION,
+    INDUSTRY_CLASSIFICATION_2025,
     OCCUPATIONS,
     POPULATION,
     POPULATION_KEY_FIGURES,
@@ -30,11 +31,13 @@ from ingestion.classifications import tidy_municipality_harmonisation
 from ingestion.datasets import (
     land_ckan_csv,
     land_classification_items,
+    land_item_correspondence,
     land_municipality_areas,
     land_pxweb_table,
     tidy_bankruptcies,
     tidy_business_dynamics,
     tidy_classification_items,
+    tidy_item_correspondence,
     tidy_kela_benefit,
     tidy_municipality_areas,
     tidy_occupations,
@@ -43,7 +46,7 @@ from ingestion.datasets import (
     tidy_pxweb_table,
 )
 from ingestion.http import make_session
-from ingestion.prh import land_all_companies, parse_landed
+from ingestion.prh import apply_dump, dump_date_of, land_all_companies, parse_landed
 from ingestion.refresh import dataset_status
 from ingestion.settings import Settings, load_settings
 from tests.helpers import PROJECT_ROOT
@@ -67,9 +70,20 @@ PIPELINE: dict[tuple[str, str], tuple[Callable[..., object], Tidy]] = {
         partial(land_classification_items, dataset=INDUSTRY_CLASSIFICATION),
         partial(tidy_classification_items, dataset=INDUSTRY_CLASSIFICATION),
     ),
+    ("classifications", "industry_classification_2025"): (
+        partial(land_classification_items, dataset=INDUSTRY_CLASSIFICATION_2025),
+        partial(tidy_classification_items, dataset=INDUSTRY_CLASSIFICATION_2025),
+    ),
+    ("classifications", "industry_tol2025_tol2008"): (land_item_correspondence, tidy_item_correspondence),
     ("kela", "unemployment_benefit"): (land_ckan_csv, tidy_kela_benefit),
 }
-PRH_TABLES = {("prh", "companies"), ("prh", "company_situations")}
+PRH_TABLES = {
+    ("prh", "companies"),
+    ("prh", "company_situations"),
+    ("prh", "company_forms"),
+    ("prh", "register_history"),
+    ("prh", "register_dumps"),
+}
 SOURCES_YAML = sorted((PROJECT_ROOT / "dbt_project" / "models" / "staging").glob("*/_*__sources.yml"))
 
 
@@ -122,6 +136,12 @@ def written(settings: Settings) -> dict[tuple[str, str], pa.Schema]:
     staged = parse_landed(version, settings.staging_dir / "scratch", settings.prh_max_uncompressed_bytes)
     out[("prh", "companies")] = pq.read_schema(staged.companies)
     out[("prh", "company_situations")] = pq.read_schema(staged.situations)
+    assert staged.forms is not None
+    out[("prh", "company_forms")] = pq.read_schema(staged.forms)
+    history, dumps = settings.staging_dir / "history.parquet", settings.staging_dir / "dumps.parquet"
+    apply_dump(history, dumps, staged.companies, dump_date_of(version), version.name, is_sample_data=True)
+    out[("prh", "register_history")] = pq.read_schema(history)
+    out[("prh", "register_dumps")] = pq.read_schema(dumps)
     status = dataset_status(settings)
     out[("pipeline", "dataset_status")] = pa.Table.from_pandas(status, preserve_index=False).schema
     return out
