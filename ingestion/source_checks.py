@@ -12,17 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT, LABOUR_MARKET, OCCUPATION_CLASSIFICATION
 from ingestion.classifications import SOURCE as CLASSIFICATION_SOURCE
 from ingestion.classifications import ClassificationClient, choose_correspondence, parse_maps
 from ingestion.errors import SourceError, TilannekuvaError
-from ingestion.http import SourceSession
+from ingestion.http import SourceSession, get_checked
 from ingestion.jsonstat import load_json, parse_jsonstat2
 from ingestion.kela import SOURCE as KELA_SOURCE
 from ingestion.kela import choose_descriptor, csv_resources, download, map_fields, package_show, read_descriptor
+from ingestion.prh import FORMS_ENDPOINT, FORMS_PARAMS, CompaniesClient, parse_company_forms, reduce_company
+from ingestion.prh import SOURCE as PRH_SOURCE
 from ingestion.pxweb import PxLimits, PxWebClient, TableMetadata
 from ingestion.settings import Settings
 
@@ -238,12 +240,38 @@ def kela_probes(settings: Settings, session: SourceSession) -> list[Probe]:
     ]
 
 
+# --- PRH company register (YTJ open data v3) -------------------------------------------------------
+
+# A company that has been in the register for decades (Nokia Oyj): the real service always finds it.
+PROBE_BUSINESS_ID = "0112038-9"
+
+
+def prh_probes(settings: Settings, session: SourceSession) -> list[Probe]:
+    """One `/companies` page reduced like the dump's records, and the company-form code list (YRMU)."""
+    base = settings.prh_base_url.rstrip("/")
+
+    def companies(_: dict[str, Any]) -> None:
+        doc = CompaniesClient(session, base).page(1, businessId=PROBE_BUSINESS_ID)
+        for record in doc["companies"]:
+            reduce_company(record)
+
+    def company_forms(_: dict[str, Any]) -> None:
+        response = get_checked(session, PRH_SOURCE, f"{base}{FORMS_ENDPOINT}", params=FORMS_PARAMS)
+        parse_company_forms(response.content.decode("utf-8", errors="replace"))
+
+    return [
+        Probe(PRH_SOURCE, f"{base}/companies?businessId={PROBE_BUSINESS_ID}", companies, name="prh/companies"),
+        Probe(PRH_SOURCE, f"{base}{FORMS_ENDPOINT}?code=YRMU&lang=fi", company_forms, name="prh/company_forms"),
+    ]
+
+
 def build_probes(settings: Settings, session: SourceSession) -> list[Probe]:
     """Every source's probes, in the order a refresh meets them."""
     return [
         *pxweb_probes(settings, session),
         *classification_probes(settings, session),
         *kela_probes(settings, session),
+        *prh_probes(settings, session),
     ]
 
 

@@ -352,8 +352,6 @@ class FaultServer:
         """The snapshot's answer to one request, in the source's real format."""
         assert self.adapter is not None
         parts = urlsplit(path_and_query)
-        if route_of(method, parts.path, parts.query) == "class_catalogue":
-            return Answer(200, _classification_catalogue(), "application/json;charset=UTF-8")
         url = self.root + path_and_query
         if parts.path.startswith(RESOURCE_PATH):
             url = CKAN_RESOURCE_PREFIX + path_and_query[len(RESOURCE_PATH) :]
@@ -386,12 +384,6 @@ def _cells_asked(body: bytes) -> int:
     for size in sizes:
         cells *= size
     return cells
-
-
-def _classification_catalogue() -> bytes:
-    """`classifications?format=json`: the classifications the snapshot holds, as the service lists them."""
-    ids = sorted(p.name for p in (SNAPSHOT_DIR / "classifications" / "v2" / "classifications").iterdir())
-    return json.dumps([{"localId": i, "classificationName": [{"lang": "fi", "name": i}]} for i in ids]).encode()
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -686,19 +678,21 @@ def _class_items_fault(fault: str, doc: list[dict[str, Any]]) -> Any:
     return doc
 
 
-def _class_list_fault(fault: str, doc: list[dict[str, Any]]) -> Any:
+def _class_list_fault(fault: str, doc: list[Any]) -> Any:
+    """A list endpoint's URI strings (or objects): renamed path, a missing table, an extra query parameter."""
+
+    def each(entry: Any, change: Callable[[str], str]) -> Any:
+        if isinstance(entry, str):
+            return change(entry)
+        return {k: change(v) if k in ("localId", "url", "uri") and isinstance(v, str) else v for k, v in entry.items()}
+
     if fault == "drift_renamed":
-        for entry in doc:
-            entry["id"] = entry.pop("localId")
-            entry.pop("url", None)
-    elif fault == "drift_missing":
-        return [e for e in doc if "tyollisyysalue" not in str(e.get("localId"))]
-    elif fault == "drift_extra":
-        for entry in doc:
-            entry["status"] = "valid"
-    else:
-        raise FaultNotApplicable(fault)
-    return doc
+        return [each(e, lambda u: u.replace("/correspondenceTables/", "/correspondences/")) for e in doc]
+    if fault == "drift_missing":
+        return [e for e in doc if "tyollisyysalue" not in json.dumps(e)]
+    if fault == "drift_extra":
+        return [each(e, lambda u: f"{u}&lang=fi" if "?" in u else u) for e in doc]
+    raise FaultNotApplicable(fault)
 
 
 def _ckan_package_fault(fault: str, doc: dict[str, Any]) -> Any:
