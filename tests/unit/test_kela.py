@@ -24,8 +24,9 @@ from ingestion.landing import latest_version, read_attempts
 from ingestion.settings import Settings, load_settings
 from ingestion.snapshot import CKAN_RESOURCE_PREFIX, SNAPSHOT_DIR, mount_snapshot
 from quality.suites import validate_kela_benefit
+from tests.helpers import realdata
 
-REAL = Path("../shared/realdata/kela_datapackage_resource_tyomarkkinatuki_kunnittain_2024.json")
+REAL = "kela_datapackage_resource_tyomarkkinatuki_kunnittain_2024.json"
 PACKAGE = KELA_UNEMPLOYMENT_BENEFIT.package_id
 DOWNLOAD = f"{CKAN_RESOURCE_PREFIX}/{PACKAGE}/resource"
 WHERE = "kela test"
@@ -56,7 +57,7 @@ class FakeCkan(BaseAdapter):
 
 
 def _real_resource() -> dict[str, Any]:
-    return json.loads(REAL.read_text(encoding="utf-8"))
+    return json.loads(realdata(REAL).read_text(encoding="utf-8"))
 
 
 def _package(resource: dict[str, Any]) -> dict[str, Any]:

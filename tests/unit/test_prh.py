@@ -33,13 +33,14 @@ from ingestion.prh import (
 from ingestion.settings import load_settings
 from ingestion.snapshot import SNAPSHOT_DIR, SnapshotAdapter, load_companies
 from quality.suites import validate_prh_companies
+from tests.helpers import realdata
 
 CAP = 8 * 1024**3
 BASE = "https://avoindata.prh.fi/opendata-ytj-api/v3"
 SOLE_TRADER_NAME = "Maija Meikäläinen"
 OLDER_DUMP = SNAPSHOT_DIR / "prh" / "all_companies_20260930.zip"
 NEWEST_DUMP = SNAPSHOT_DIR / "prh" / "all_companies_20261127.zip"
-REAL_RECORD = Path("../shared/realdata/prh_ytj_v3_companies_0112038-9_2026-10-05.json")
+REAL_RECORD = "prh_ytj_v3_companies_0112038-9_2026-10-05.json"
 
 
 def _descriptions(fi: str) -> list[dict[str, str]]:
@@ -676,7 +677,7 @@ def _assert_nokia(row: dict[str, Any]) -> None:
 
 
 def test_the_real_record_through_the_companies_client() -> None:
-    server = RecordedCompanies(REAL_RECORD.read_bytes())
+    server = RecordedCompanies(realdata(REAL_RECORD).read_bytes())
     found = list(CompaniesClient(_session(server), BASE).search(businessId="0112038-9"))
     assert server.queries == [{"businessId": ["0112038-9"], "page": ["1"]}]
     assert len(found) == 1
@@ -688,7 +689,7 @@ def test_the_real_record_through_the_companies_client() -> None:
 def test_the_real_record_inside_a_dated_zip_among_generated_ones(tmp_path: Path) -> None:
     from ingestion.prh import parse_dump
 
-    real = json.loads(REAL_RECORD.read_bytes())["companies"][0]
+    real = json.loads(realdata(REAL_RECORD).read_bytes())["companies"][0]
     records = _many(300)
     records.insert(150, real)
     path = tmp_path / "all_companies_20261005.zip"
