@@ -44,7 +44,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
@@ -781,6 +781,29 @@ def _read(path: Path, schema: pa.Schema) -> pd.DataFrame:
     if path.exists():
         return pq.read_table(path).to_pandas()
     return schema.empty_table().to_pandas()
+
+
+def register_note(dumps_path: Path) -> str | None:
+    """What a reader of the business counts must know about the register history, in one line.
+
+    How many dumps are folded and from when closures are known (the first dump gives the stock only),
+    and how many companies of the newest dump have an industry code set other than TOIMI3/TOIMI4
+    (their industry is unknown).
+    """
+    dumps = _read(dumps_path, DUMPS_SCHEMA)
+    if dumps.empty:
+        return None
+    dumps = dumps.sort_values("dump_date")
+    first, newest = dumps.iloc[0], dumps.iloc[-1]
+    if len(dumps) == 1:
+        closures = f"first dump {first['dump_date']:%Y-%m-%d}: stock only, closures known from the next dump"
+    else:
+        closures = f"{len(dumps)} dumps; closures known from {first['dump_date'] + timedelta(days=1):%Y-%m-%d}"
+    unknown = int(newest["unknown_code_set_companies"])
+    if not unknown:
+        return closures
+    share = 100 * unknown / max(int(newest["companies"]), 1)
+    return f"{closures}; {unknown} companies ({share:.2f} %) with an unknown industry code set (industry X)"
 
 
 def fold_dump(

@@ -17,6 +17,7 @@ from ingestion.catalogue import (
     DATASETS,
     LABOUR_MARKET,
     MUNICIPALITY_AREAS,
+    PRH_COMPANIES,
     CkanCsvDataset,
     ClassificationDataset,
     ClassificationItemsDataset,
@@ -28,6 +29,7 @@ from ingestion.catalogue import (
 from ingestion.datasets import Landed
 from ingestion.errors import TilannekuvaError
 from ingestion.landing import latest_version, read_attempts, read_manifest, record_attempt
+from ingestion.prh import register_note
 from ingestion.settings import Settings
 
 Dataset = (
@@ -52,6 +54,7 @@ STATUS_COLUMNS = [
     "last_error",
     "is_stale",
     "latest_period",
+    "data_note",
     "is_sample_data",
 ]
 STALE_STATUSES = frozenset({"failed", "disabled"})
@@ -183,6 +186,13 @@ def _timestamp(value: str | None) -> pd.Timestamp | None:
     return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo else stamp
 
 
+def data_note(settings: Settings, dataset: Dataset) -> str | None:
+    """A dataset's caveat that its rows alone do not show (today: the PRH register history)."""
+    if dataset is PRH_COMPANIES:
+        return register_note(settings.staging_dir / PRH_COMPANIES.source / "register_dumps.parquet")
+    return None
+
+
 def dataset_status(settings: Settings, datasets: tuple[Dataset, ...] = DATASETS) -> pd.DataFrame:
     """One row per catalogued dataset: its last good version, last attempt and whether it is stale."""
     rows = []
@@ -205,13 +215,15 @@ def dataset_status(settings: Settings, datasets: tuple[Dataset, ...] = DATASETS)
                 "last_error": last.get("error"),
                 "is_stale": manifest is None or status in STALE_STATUSES,
                 "latest_period": str(manifest.details.get("latest_period")) if manifest else None,
+                "data_note": data_note(settings, dataset) if manifest else None,
                 "is_sample_data": manifest.mode == "sample" if manifest else settings.is_sample,
             }
         )
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
     for column in ("source_updated", "fetched_at", "last_attempt_at"):
         frame[column] = pd.to_datetime(frame[column])
-    for column in ("source", "dataset", "source_table", "landing_version", "last_attempt_status", "last_error"):
+    text_columns = ("source", "dataset", "source_table", "landing_version", "last_attempt_status", "last_error")
+    for column in (*text_columns, "data_note"):
         frame[column] = frame[column].astype("string")
     frame["latest_period"] = frame["latest_period"].astype("string")
     frame["is_stale"] = frame["is_stale"].astype(bool)

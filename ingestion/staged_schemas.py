@@ -120,6 +120,7 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
             ("last_error", TEXT),
             ("is_stale", pa.bool_()),
             ("latest_period", TEXT),
+            ("data_note", TEXT),
             ("is_sample_data", pa.bool_()),
         ]
     ),

@@ -38,6 +38,7 @@ class DatasetStatus:
     stale: bool = True
     stale_reason: str = ""
     available: bool = False
+    note: str | None = None
 
 
 @dataclass
@@ -100,6 +101,7 @@ def dataset_statuses(settings: Settings, serving_versions: dict[str, str]) -> li
             last_attempt=_text(rec["last_attempt_status"]),
             last_attempt_at=_text(rec["last_attempt_at"]),
             last_error=_text(rec["last_error"]),
+            note=_text(rec["data_note"]),
         )
         row.available = row.landing_version is not None
         row.stale, row.stale_reason = _staleness(row, bool(rec["is_stale"]))
@@ -213,6 +215,9 @@ def render(status: Status) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
     for row in [header, *rows]:
         lines.append("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    notes = [f"  {d.dataset}: {d.note}" for d in status.datasets if d.note]
+    if notes:
+        lines += ["", "notes", *notes]
     lines.append("")
     run = status.last_run
     lines.append(

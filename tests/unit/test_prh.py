@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import ijson
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import requests
@@ -890,3 +891,29 @@ def test_staging_asset_folds_each_new_dump_into_the_history(tmp_path: Path, monk
     (staging / "companies.parquet.landing_version").unlink()
     assert materialize([staging_prh_companies], resources=resources).success
     assert len(pd.read_parquet(staging / "register_dumps.parquet")) == 2
+
+
+def test_register_note_says_from_when_closures_are_known_and_counts_unknown_code_sets(tmp_path: Path) -> None:
+    from ingestion.prh import DUMPS_SCHEMA, register_note
+
+    path = tmp_path / "register_dumps.parquet"
+    assert register_note(path) is None
+    row = {
+        "dump_date": date(2026, 9, 30),
+        "landing_version": "v1",
+        "companies": 4000,
+        "new_companies": 4000,
+        "left_companies": 0,
+        "returned_companies": 0,
+        "unknown_code_set_companies": 0,
+        "source_updated_at": None,
+        "applied_at": datetime(2026, 9, 30, 4),
+        "is_sample_data": True,
+    }
+    pq.write_table(pa.Table.from_pylist([row], DUMPS_SCHEMA), path)
+    assert register_note(path) == "first dump 2026-09-30: stock only, closures known from the next dump"
+    second = {**row, "dump_date": date(2026, 11, 27), "landing_version": "v2", "unknown_code_set_companies": 8}
+    pq.write_table(pa.Table.from_pylist([row, second], DUMPS_SCHEMA), path)
+    assert register_note(path) == (
+        "2 dumps; closures known from 2026-10-01; 8 companies (0.20 %) with an unknown industry code set (industry X)"
+    )

@@ -78,5 +78,6 @@ select
     cast(landing_version is not null as boolean) as is_available,
     cast(has_release_schedule as boolean) as has_release_schedule,
     cast(current_timestamp as timestamp) as checked_at,
+    cast(data_note as varchar) as data_note,
     cast(is_sample_data as boolean) as is_sample_data
 from scheduled

@@ -15,5 +15,6 @@ select
     cast(last_error as varchar) as last_error,
     cast(is_stale as boolean) as is_stale,
     cast(latest_period as varchar) as latest_period,
+    cast(data_note as varchar) as data_note,
     cast(is_sample_data as boolean) as is_sample_data
 from source
