@@ -3,7 +3,7 @@
 One query per section, parameters bound. Each figure keeps a `Ref` naming the mart row and column it
 came from, so the HTML can carry it (`data-ref`) and a test can check every shown number against the
 mart independently. No computation of figures happens here: the marts own them (dbt); Python only
-selects rows and, for the benefit cost tile, sums euros over the two benefits (euros add up).
+selects rows and, for the benefit cost tile, sums euros over the benefits paid in each month (euros add up).
 """
 
 from __future__ import annotations
@@ -357,30 +357,42 @@ def _load_indicators(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) 
 
 
 def _load_benefit_cost(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> BenefitCost | None:
-    """Kela's latest month at or before the report month (Kela publishes with its own lag)."""
+    """Kela's latest month at or before the report month (Kela publishes with its own lag).
+
+    Both months are summed over every benefit paid then: from 1.5.2026 yleistuki replaced
+    työmarkkinatuki and peruspäiväraha, so a benefit's own year-ago figure would miss the switch.
+    """
     rows = _rows(
         con,
         """
-        SELECT month, sum(euros_paid) AS euros_paid, sum(euros_paid_year_ago) AS euros_paid_year_ago,
-               bool_or(is_provisional) AS is_provisional
-        FROM mart_municipal_benefit_cost
-        WHERE area_code = ? AND is_total_class
-          AND month = (SELECT max(month) FROM mart_municipal_benefit_cost WHERE area_code = ? AND month <= ?)
-        GROUP BY month
+        WITH latest AS (
+            SELECT max(month) AS month FROM mart_municipal_benefit_cost WHERE area_code = ? AND month <= ?
+        )
+        SELECT latest.month,
+               cast(latest.month - INTERVAL 12 MONTH AS date) AS year_ago,
+               sum(cost.euros_paid) FILTER (WHERE cost.month = latest.month) AS euros_paid,
+               sum(cost.euros_paid) FILTER (WHERE cost.month = latest.month - INTERVAL 12 MONTH)
+                   AS euros_paid_year_ago,
+               bool_or(cost.is_provisional) FILTER (WHERE cost.month = latest.month) AS is_provisional
+        FROM mart_municipal_benefit_cost AS cost, latest
+        WHERE cost.area_code = ? AND cost.is_total_class
+          AND cost.month IN (latest.month, latest.month - INTERVAL 12 MONTH)
+        GROUP BY latest.month
         """,
-        [area, area, month],
+        [area, month, area],
     )
     if not rows:
         return None
     r = rows[0]
-    key = {"area_code": area, "month": r["month"], "is_total_class": True}
     table = "mart_municipal_benefit_cost"
+
+    def ref(on: dt.date) -> Ref:
+        return Ref(table, (("area_code", area), ("month", on), ("is_total_class", True)), "euros_paid", "sum")
+
     return BenefitCost(
         month=r["month"],
-        euros_paid=Figure(r["euros_paid"], Ref(table, tuple(key.items()), "euros_paid", "sum")),
-        euros_paid_year_ago=Figure(
-            r["euros_paid_year_ago"], Ref(table, tuple(key.items()), "euros_paid_year_ago", "sum")
-        ),
+        euros_paid=Figure(r["euros_paid"], ref(r["month"])),
+        euros_paid_year_ago=Figure(r["euros_paid_year_ago"], ref(r["year_ago"])),
         is_provisional=bool(r["is_provisional"]),
     )
 

@@ -30,7 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
         "headlines": "Pääluvut",
         "year_ago": "vuosi sitten",
         "change_year": "muutos vuodessa",
-        "benefit_cost": "Kunnan rahoittama työttömyysturva (€/kk)",
+        "benefit_cost": "Kunnan osarahoittama työttömyysturva, maksettu (€/kk)",
         "provisional": "alustava",
         "trend": "Työttömyysasteen kehitys",
         "trend_alt": "Viivakaavio: {area} työttömyysaste {start}–{end} verrattuna maakuntaan, koko maahan ja "
@@ -143,7 +143,7 @@ LABELS: dict[str, dict[str, str]] = {
         "headlines": "Nyckeltal",
         "year_ago": "för ett år sedan",
         "change_year": "förändring på ett år",
-        "benefit_cost": "Kommunfinansierat arbetslöshetsskydd (€/mån)",
+        "benefit_cost": "Arbetslöshetsskydd som kommunen delfinansierar, utbetalt (€/mån)",
         "provisional": "preliminär",
         "trend": "Arbetslöshetsgradens utveckling",
         "trend_alt": "Linjediagram: arbetslöshetsgraden i {area} {start}–{end} jämfört med landskapet, hela "
@@ -256,7 +256,7 @@ LABELS: dict[str, dict[str, str]] = {
         "headlines": "Headline figures",
         "year_ago": "a year ago",
         "change_year": "change in a year",
-        "benefit_cost": "Municipally funded unemployment benefit (€/month)",
+        "benefit_cost": "Unemployment benefit co-financed by the municipalities, paid (€/month)",
         "provisional": "provisional",
         "trend": "Unemployment rate over time",
         "trend_alt": "Line chart: unemployment rate of {area} {start}–{end} against the region, the whole "
