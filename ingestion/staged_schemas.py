@@ -23,6 +23,19 @@ TEXT = pa.large_string()
 SHORT_TEXT = pa.string()
 DATE = pa.date32()
 TIMESTAMP = pa.timestamp("us")
+PROVENANCE = [
+    ("source_table", TEXT),
+    ("source_updated_at", TIMESTAMP),
+    ("loaded_at", TIMESTAMP),
+    ("is_sample_data", pa.bool_()),
+]
+
+
+def _statfin(keys: list[tuple[str, pa.DataType]]) -> pa.Schema:
+    """A PxWeb table's tidy cells: its keys, then value and status symbol, then provenance."""
+    return pa.schema([*keys, ("value", pa.float64()), ("status", TEXT), *PROVENANCE])
+
+
 # Every classification's items (occupations, TOL 2008, TOL 2025) are staged alike.
 ITEMS = pa.schema(
     [
@@ -130,62 +143,38 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
     ("prh", "company_forms"): prh.FORMS_SCHEMA,
     ("prh", "register_history"): prh.HISTORY_SCHEMA,
     ("prh", "register_dumps"): prh.DUMPS_SCHEMA,
-    ("statfin", "bankruptcies"): pa.schema(
+    ("statfin", "bankruptcies"): _statfin(
         [
             ("area_code", TEXT),
             ("period", TEXT),
             ("month", DATE),
             ("measure", TEXT),
-            ("value", pa.float64()),
-            ("status", TEXT),
-            ("source_table", TEXT),
-            ("source_updated_at", TIMESTAMP),
-            ("loaded_at", TIMESTAMP),
-            ("is_sample_data", pa.bool_()),
         ]
     ),
-    ("statfin", "business_dynamics"): pa.schema(
+    ("statfin", "business_dynamics"): _statfin(
         [
             ("area_code", TEXT),
             ("period", TEXT),
             ("quarter", DATE),
             ("industry_code", TEXT),
             ("measure", TEXT),
-            ("value", pa.float64()),
-            ("status", TEXT),
-            ("source_table", TEXT),
-            ("source_updated_at", TIMESTAMP),
-            ("loaded_at", TIMESTAMP),
-            ("is_sample_data", pa.bool_()),
         ]
     ),
-    ("statfin", "labour_market"): pa.schema(
+    ("statfin", "labour_market"): _statfin(
         [
             ("area_code", TEXT),
             ("period", TEXT),
             ("month", DATE),
             ("measure", TEXT),
-            ("value", pa.float64()),
-            ("status", TEXT),
-            ("source_table", TEXT),
-            ("source_updated_at", TIMESTAMP),
-            ("loaded_at", TIMESTAMP),
-            ("is_sample_data", pa.bool_()),
         ]
     ),
-    ("statfin", "occupations"): pa.schema(
+    ("statfin", "occupations"): _statfin(
         [
             ("area_code", TEXT),
             ("period", TEXT),
             ("month", DATE),
             ("occupation_code", TEXT),
             ("measure", TEXT),
-            ("value", pa.float64()),
-            ("status", TEXT),
-            ("source_table", TEXT),
-            ("source_updated_at", TIMESTAMP),
-            ("loaded_at", TIMESTAMP),
-            ("is_sample_data", pa.bool_()),
         ]
     ),
     ("statfin", "population"): pa.schema(
@@ -198,25 +187,10 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
             ("age_to", pa.int64()),
             ("population", pa.float64()),
             ("status", TEXT),
-            ("source_table", TEXT),
-            ("source_updated_at", TIMESTAMP),
-            ("loaded_at", TIMESTAMP),
-            ("is_sample_data", pa.bool_()),
+            *PROVENANCE,
         ]
     ),
-    ("statfin", "population_key_figures"): pa.schema(
-        [
-            ("area_code", TEXT),
-            ("year", pa.int64()),
-            ("measure", TEXT),
-            ("value", pa.float64()),
-            ("status", TEXT),
-            ("source_table", TEXT),
-            ("source_updated_at", TIMESTAMP),
-            ("loaded_at", TIMESTAMP),
-            ("is_sample_data", pa.bool_()),
-        ]
-    ),
+    ("statfin", "population_key_figures"): _statfin([("area_code", TEXT), ("year", pa.int64()), ("measure", TEXT)]),
 }
 
 
