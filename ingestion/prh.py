@@ -857,15 +857,18 @@ def apply_dump(
 ) -> HistoryUpdate:
     """Fold a staged dump into the history Parquet (both files replaced atomically, history first).
 
-    A landing version already folded, or a dump older than the newest folded one, changes nothing:
-    history only moves forward, and a dump that failed to stage is simply never folded.
+    A landing version already folded, or a dump not newer than the newest folded one (the same day's
+    dump landed again changes nothing either), leaves the history as it is: history only moves
+    forward, and a dump that failed to stage is simply never folded.
     """
     dumps = _read(dumps_path, DUMPS_SCHEMA)
     if landing_version in set(dumps["landing_version"]):
         return HistoryUpdate(dump_date, False, note=f"landing version {landing_version} is already in the history")
-    if len(dumps) and pd.Timestamp(dump_date) < pd.Timestamp(max(dumps["dump_date"])):
+    if len(dumps) and pd.Timestamp(dump_date) <= pd.Timestamp(max(dumps["dump_date"])):
+        # The same day's dump landed again (another mode, a lost conditional request) is already in.
         newest = max(dumps["dump_date"])
-        return HistoryUpdate(dump_date, False, note=f"dump of {dump_date} is older than the history's newest {newest}")
+        relation = "already" if pd.Timestamp(dump_date) == pd.Timestamp(newest) else "older than the newest"
+        return HistoryUpdate(dump_date, False, note=f"dump of {dump_date} is {relation} in the history ({newest})")
     history = _read(history_path, HISTORY_SCHEMA)
     companies = pq.read_table(companies_path, columns=_ATTRIBUTES).to_pandas()
     folded, update = fold_dump(history, companies, dump_date, is_sample_data)

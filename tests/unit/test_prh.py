@@ -801,7 +801,11 @@ def test_register_history_across_three_dumps_with_a_company_that_comes_back(tmp_
     assert not apply_dump(history, dumps, tmp_path / "companies-1.parquet", date(2026, 11, 27), "v2").applied
     again = apply_dump(history, dumps, tmp_path / "companies-0.parquet", date(2026, 9, 30), "v-old")
     assert not again.applied and "older than" in again.note
+    # the newest day's dump landed again under another version (e.g. after a switch to live mode)
+    same_day = apply_dump(history, dumps, tmp_path / "companies-2.parquet", date(2026, 11, 27), "v-relanded")
+    assert not same_day.applied and "already in the history" in same_day.note
     assert history.read_bytes() == before
+    assert pd.read_parquet(dumps)["dump_date"].is_unique
 
 
 def _land_sample_dump(settings: Any, stamp: str) -> Any:
