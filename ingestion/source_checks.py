@@ -54,8 +54,8 @@ class Probe:
     source: str
     endpoint: str
     run: Callable[[dict[str, Any]], Any]
+    name: str
     needs: tuple[str, ...] = ()
-    name: str = ""
 
 
 def _classify(exc: TilannekuvaError) -> tuple[bool, str]:
