@@ -1,7 +1,8 @@
 """The schema of every staged Parquet file, declared once: (source, table) → pyarrow schema.
 
-dbt reads each staged file through its source; a dataset with no good version yet is staged as
-an empty file of this schema, so every model still compiles and its marts come out empty. The
+dbt reads each staged file through its source and the quality suites check its columns against
+it; a dataset with no good version yet is staged as an empty file of this schema, so every model
+still compiles and its marts come out empty. The
 declaration must be exactly what the tidy code writes: tests/unit/test_staged_schemas.py compares
 it with the tidy output on the sample snapshot and with the dbt sources' column lists, and names
 the column that differs. Change a tidy function's columns → change its entry here (and the source

@@ -12,22 +12,12 @@ from great_expectations import expectations as gxe
 
 from ingestion.catalogue import LABOUR_MARKET, POPULATION_KEY_FIGURES, RATE_MEASURES
 from ingestion.jsonstat import MISSING_SYMBOLS
+from ingestion.staged_schemas import schema_of
 from quality.runner import Check, SuiteResult, run_checks
 
 MONTH_CODE = r"^\d{4}M(?:0[1-9]|1[0-2])$"
 QUARTER_CODE = r"^\d{4}Q[1-4]$"
-LABOUR_MARKET_COLUMNS = [
-    "area_code",
-    "period",
-    "month",
-    "measure",
-    "value",
-    "status",
-    "source_table",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
+LABOUR_MARKET_COLUMNS = schema_of("statfin", "labour_market").names
 
 
 def month_range(periods: pd.Series) -> list[str]:
@@ -147,31 +137,8 @@ def validate_municipality_areas(frame: pd.DataFrame) -> SuiteResult:
     return run_checks("classifications/municipality_areas", {"areas": frame}, checks)
 
 
-POPULATION_COLUMNS = [
-    "area_code",
-    "year",
-    "sex_code",
-    "age_code",
-    "age_from",
-    "age_to",
-    "population",
-    "status",
-    "source_table",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
-KEY_FIGURE_COLUMNS = [
-    "area_code",
-    "year",
-    "measure",
-    "value",
-    "status",
-    "source_table",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
+POPULATION_COLUMNS = schema_of("statfin", "population").names
+KEY_FIGURE_COLUMNS = schema_of("statfin", "population_key_figures").names
 
 
 def validate_population(frame: pd.DataFrame) -> SuiteResult:
@@ -231,19 +198,7 @@ def validate_population_key_figures(frame: pd.DataFrame) -> SuiteResult:
     return run_checks("statfin/population_key_figures", frames, checks)
 
 
-OCCUPATION_COLUMNS = [
-    "area_code",
-    "period",
-    "month",
-    "occupation_code",
-    "measure",
-    "value",
-    "status",
-    "source_table",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
+OCCUPATION_COLUMNS = schema_of("statfin", "occupations").names
 
 
 def validate_occupations(frame: pd.DataFrame) -> SuiteResult:
@@ -313,24 +268,7 @@ def validate_occupation_classification(frame: pd.DataFrame) -> SuiteResult:
     return run_checks("classifications/occupation_classification", item_frames(frame), checks)
 
 
-KELA_COLUMNS = [
-    "month",
-    "employment_area_code",
-    "employment_area_name",
-    "area_code_in_source",
-    "is_pooled_area",
-    "benefit",
-    "days_class",
-    "is_total_class",
-    "recipients",
-    "compensated_days",
-    "euros_paid",
-    "municipal_share_eur",
-    "source_table",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
+KELA_COLUMNS = schema_of("kela", "unemployment_benefit").names
 KELA_KEY = ["area_code_in_source", "month", "benefit", "days_class"]
 
 
@@ -384,19 +322,7 @@ def validate_kela_benefit(frame: pd.DataFrame) -> SuiteResult:
     return run_checks("kela/unemployment_benefit", frames, checks)
 
 
-BUSINESS_DYNAMICS_COLUMNS = [
-    "area_code",
-    "period",
-    "quarter",
-    "industry_code",
-    "measure",
-    "value",
-    "status",
-    "source_table",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
+BUSINESS_DYNAMICS_COLUMNS = schema_of("statfin", "business_dynamics").names
 
 
 def validate_business_dynamics(frame: pd.DataFrame) -> SuiteResult:
@@ -495,30 +421,8 @@ def validate_industry_tol2025_tol2008(frame: pd.DataFrame) -> SuiteResult:
     return run_checks("classifications/industry_tol2025_tol2008", {"maps": frame, "subclasses": subclasses}, checks)
 
 
-PRH_COMPANY_COLUMNS = [
-    "business_id",
-    "company_form_code",
-    "main_industry_code",
-    "industry_code_set",
-    "industry_code_set_source",
-    "municipality_code",
-    "registration_date",
-    "end_date",
-    "last_modified",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
-PRH_SITUATION_COLUMNS = [
-    "business_id",
-    "situation_type",
-    "situation_code",
-    "start_date",
-    "end_date",
-    "source_updated_at",
-    "loaded_at",
-    "is_sample_data",
-]
+PRH_COMPANY_COLUMNS = schema_of("prh", "companies").names
+PRH_SITUATION_COLUMNS = schema_of("prh", "company_situations").names
 PRH_SITUATION_TYPES = {"KONK": "bankruptcy", "SELTILA": "liquidation", "SANE": "restructuring"}
 
 
