@@ -10,6 +10,11 @@ Why not pyrate-limiter's SQLite bucket: its rates are fixed when the bucket is b
 here comes from `?config` at run time and is shared through the file), its blocking wait stamps a
 call with a computed rather than the actual time, and it has no notion of a host held after a 429.
 A transaction started with `BEGIN IMMEDIATE` gives the cross-process lock without a lock file.
+
+A call is stamped when it is sent, but the server counts it when it arrives, which on a loaded machine
+or a slow link can be much later. So a call still waiting for its answer counts as made *now*, and once
+answered it counts from its answer (which the server sent after counting it): the window the client
+keeps then never starts before the one the server keeps, whatever the delay.
 """
 
 from __future__ import annotations
@@ -19,18 +24,24 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-# Calls are stamped just before they are sent and counted by the server when they arrive; the margin
-# covers that gap (and clock jitter between processes), so the server never sees one call too many.
+# Added to every window before its oldest call stops counting: covers clock jitter between processes.
 MIN_MARGIN_SECONDS = 0.25
 MARGIN_SHARE = 0.02
 # Rows older than this are of no use to any window and are deleted as new calls are recorded.
 KEEP_SECONDS = 3600.0
+# A call never answered (its process died mid-request) stops counting as made now this long after it
+# was sent; longer than any request's connect and first-byte timeouts.
+UNANSWERED_SECONDS = 600.0
+# How often a process waiting only for another call's answer looks again.
+POLL_SECONDS = 0.02
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS limits (
@@ -40,9 +51,21 @@ CREATE TABLE IF NOT EXISTS limits (
     announced INTEGER NOT NULL DEFAULT 0,
     held_until REAL NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS calls (key TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS calls_key_at ON calls (key, at);
+DROP TABLE IF EXISTS calls;
+CREATE TABLE IF NOT EXISTS sent_calls (key TEXT NOT NULL, sent_at REAL NOT NULL, answered_at REAL);
+CREATE INDEX IF NOT EXISTS sent_calls_key_sent_at ON sent_calls (key, sent_at);
 """
+# When a call counts: its answer, else now (capped for a call whose process died before the answer).
+_COUNTS_AT = "coalesce(answered_at, min(:now, sent_at + :unanswered))"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call taken from a budget: its row, and how long the caller waited for it."""
+
+    key: str
+    row: int
+    waited: float
 
 
 @dataclass(frozen=True)
@@ -95,7 +118,7 @@ class RateBudget:
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 
-    def _transaction(self, work: Callable[[sqlite3.Connection], float]) -> float:
+    def _transaction(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run `work` in one write transaction: no other process reads or writes the budget meanwhile."""
         with self._lock:
             conn = self._connection()
@@ -121,21 +144,20 @@ class RateBudget:
         if calls < 1 or window_seconds <= 0:
             raise ValueError(f"a rate limit needs calls >= 1 and a positive window, got {calls}/{window_seconds}")
 
-        def work(conn: sqlite3.Connection) -> float:
+        def work(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO limits (key, calls, window_seconds, announced) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET calls = excluded.calls, "
                 "window_seconds = excluded.window_seconds, announced = excluded.announced",
                 (key, calls, float(window_seconds), int(announced)),
             )
-            return 0.0
 
         self._transaction(work)
 
     def set_default(self, key: str, calls: int, window_seconds: float, *, announced: bool = False) -> None:
         """Store a limit for `key` unless one is known already (e.g. announced to another process)."""
 
-        def work(conn: sqlite3.Connection) -> float:
+        def work(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO limits (key, calls, window_seconds, announced) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET calls = excluded.calls, "
@@ -143,7 +165,6 @@ class RateBudget:
                 "WHERE limits.calls IS NULL",
                 (key, calls, float(window_seconds), int(announced)),
             )
-            return 0.0
 
         self._transaction(work)
 
@@ -161,47 +182,73 @@ class RateBudget:
 
     # --- calls -------------------------------------------------------------------------------
 
-    def acquire(self, key: str) -> float:
-        """Wait until `key` may take one more call, record it, and return the seconds waited."""
+    @contextmanager
+    def call(self, key: str) -> Iterator[Call]:
+        """Take one call of `key` for the duration of a request; it counts from its answer once answered."""
+        taken = self.acquire(key)
+        try:
+            yield taken
+        finally:
+            self.answered(taken)
+
+    def acquire(self, key: str) -> Call:
+        """Wait until `key` may take one more call and record it as sent (counting as made now until answered)."""
         waited = 0.0
         while True:
-            wait = self._transaction(lambda conn: self._try_take(conn, key))
-            if wait <= 0:
-                return waited
-            log.info("rate budget of %s: waiting %.1f s", key, wait)
+            taken = self._transaction(lambda conn: self._try_take(conn, key))
+            if taken[0] is not None:
+                return Call(key, taken[0], waited)
+            wait = taken[1]
+            if wait > POLL_SECONDS:
+                log.info("rate budget of %s: waiting %.1f s", key, wait)
             self.sleep(wait)
             waited += wait
 
-    def _try_take(self, conn: sqlite3.Connection, key: str) -> float:
-        """Record a call now and return 0, or return how long to wait before trying again."""
+    def answered(self, call: Call) -> None:
+        """Count `call` from now on from its answer, which the server sent after it counted the call."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE sent_calls SET answered_at = max(sent_at, ?) WHERE rowid = ?", (self.clock(), call.row)
+            )
+
+        self._transaction(work)
+
+    def _try_take(self, conn: sqlite3.Connection, key: str) -> tuple[int | None, float]:
+        """Record a call sent now and return its row, or return how long to wait before trying again."""
         now = self.clock()
         row = conn.execute("SELECT calls, window_seconds, held_until FROM limits WHERE key = ?", (key,)).fetchone()
         calls, window, held_until = row if row is not None else (None, None, 0.0)
         if held_until > now:
-            return held_until - now
+            return None, held_until - now
         if calls and window:
             reach = window + margin_for(window)
-            oldest = conn.execute(
-                "SELECT at FROM calls WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?",
-                (key, now - reach, calls - 1),
+            nth_newest = conn.execute(
+                f"SELECT {_COUNTS_AT} AS at, answered_at IS NULL FROM sent_calls "
+                f"WHERE key = :key AND sent_at > :now - :reach - :unanswered AND {_COUNTS_AT} > :now - :reach "
+                "ORDER BY at DESC LIMIT 1 OFFSET :offset",
+                {"now": now, "unanswered": UNANSWERED_SECONDS, "key": key, "reach": reach, "offset": calls - 1},
             ).fetchone()
-            if oldest is not None:
-                return max(oldest[0] + reach - now, 0.001)
-        conn.execute("INSERT INTO calls (key, at) VALUES (?, ?)", (key, now))
-        conn.execute("DELETE FROM calls WHERE key = ? AND at < ?", (key, now - max(KEEP_SECONDS, 2 * (window or 0))))
-        return 0.0
+            if nth_newest is not None:
+                at, unanswered = nth_newest
+                if unanswered and at >= now:
+                    return None, POLL_SECONDS
+                return None, max(at + reach - now, 0.001)
+        cursor = conn.execute("INSERT INTO sent_calls (key, sent_at) VALUES (?, ?)", (key, now))
+        keep = max(KEEP_SECONDS, 2 * (window or 0) + UNANSWERED_SECONDS)
+        conn.execute("DELETE FROM sent_calls WHERE key = ? AND sent_at < ?", (key, now - keep))
+        return cursor.lastrowid, 0.0
 
     def hold(self, key: str, seconds: float) -> None:
         """Make every process wait `seconds` from now before its next call to `key` (a 429's answer)."""
 
-        def work(conn: sqlite3.Connection) -> float:
+        def work(conn: sqlite3.Connection) -> None:
             until = self.clock() + seconds
             conn.execute(
                 "INSERT INTO limits (key, held_until) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET held_until = max(limits.held_until, excluded.held_until)",
                 (key, until),
             )
-            return 0.0
 
         self._transaction(work)
 
@@ -210,7 +257,7 @@ class RateBudget:
         with self._lock:
             row = (
                 self._connection()
-                .execute("SELECT count(*) FROM calls WHERE key = ? AND at >= ?", (key, since))
+                .execute("SELECT count(*) FROM sent_calls WHERE key = ? AND sent_at >= ?", (key, since))
                 .fetchone()
             )
         return int(row[0])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -27,7 +28,7 @@ from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.response import HTTPResponse
 from urllib3.util.retry import Retry
 
-from ingestion.budget import RateBudget
+from ingestion.budget import Call, RateBudget
 from ingestion.errors import SourceError
 from ingestion.settings import Settings
 
@@ -86,8 +87,8 @@ class BudgetedAdapter(HTTPAdapter):
         self.session = session
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        self.session._throttle(request.url or "")
-        return super().send(request, *args, **kwargs)
+        with self.session._throttle(request.url or ""):
+            return super().send(request, *args, **kwargs)
 
 
 class SourceSession(requests.Session):
@@ -150,13 +151,13 @@ class SourceSession(requests.Session):
         self.register(base_url)
         self.budget.set_limit(base_url.rstrip("/"), limit.calls, limit.window_seconds, announced=limit.announced)
 
-    def _throttle(self, url: str) -> None:
-        """Wait for the budget of the URL's host; `BudgetedAdapter` calls it once per request it sends.
+    def _throttle(self, url: str) -> AbstractContextManager[Call]:
+        """One call of the URL's host's budget, held until the answer's headers arrive.
 
-        A transport that does not go over the network (the sample snapshot's adapter, a test's
-        recorded responses) has no budget to keep and does not call it.
+        `BudgetedAdapter` takes it once per request it sends. A transport that does not go over the
+        network (the sample snapshot's adapter, a test's recorded responses) has no budget to keep.
         """
-        self.budget.acquire(self.budget_key(url))
+        return self.budget.call(self.budget_key(url))
 
     # --- sending with retries ----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.budget import RateBudget, margin_for
+from ingestion.budget import UNANSWERED_SECONDS, Call, RateBudget, margin_for
 from ingestion.errors import SourceError
 from ingestion.http import RETRY_AFTER_MAX_SECONDS, USER_AGENT, RateLimit, SourceSession, get_checked
 from ingestion.pxweb import PxWebClient
@@ -151,10 +151,10 @@ class CountingBudget(RateBudget):
         super().__init__(path, clock=self.fake, sleep=self.fake.sleep)
         self.granted: list[tuple[str, float]] = []
 
-    def acquire(self, key: str) -> float:
-        waited = super().acquire(key)
+    def acquire(self, key: str) -> Call:
+        taken = super().acquire(key)
         self.granted.append((key, self.clock()))
-        return waited
+        return taken
 
 
 def test_every_retry_passes_the_throttle(server: ScriptedServer) -> None:
@@ -263,13 +263,42 @@ def test_budget_window_default_and_hold() -> None:
     assert budget.limit("k").calls == 3, "a default never replaces a known limit"
     start = clock.now
     for _ in range(7):
-        budget.acquire("k")
+        with budget.call("k"):
+            pass
     assert clock.now - start == pytest.approx(2 * (10 + margin_for(10)), abs=0.01)
     assert budget.calls_since("k", start) == 7
     budget.hold("k", 100)
     budget.hold("k", 5)
     assert budget.limit("k").held_until == pytest.approx(clock.now + 100)
-    assert budget.acquire("unlimited") == 0
+    assert budget.acquire("unlimited").waited == 0
+
+
+def test_a_call_counts_from_its_answer() -> None:
+    """A slow answer moves the call's place in the window: the server counted it when it arrived."""
+    clock = FakeClock()
+    budget = RateBudget(clock=clock, sleep=clock.sleep)
+    budget.set_limit("k", 2, 10)
+    first = budget.acquire("k")
+    with budget.call("k"):
+        pass
+    clock.now += 7  # the first call's answer takes 7 s
+    budget.answered(first)
+    start = clock.now
+    with budget.call("k"):
+        pass
+    assert clock.now - start == pytest.approx(3 + margin_for(10), abs=0.01), "the window ran from the 7 s answer"
+
+
+def test_an_unanswered_call_counts_as_made_now_until_it_is_abandoned() -> None:
+    clock = FakeClock()
+    budget = RateBudget(clock=clock, sleep=clock.sleep)
+    budget.set_limit("k", 1, 1)
+    budget.acquire("k")  # its process dies before the answer
+    start = clock.now
+    with budget.call("k"):
+        pass
+    waited = clock.now - start
+    assert UNANSWERED_SECONDS <= waited <= UNANSWERED_SECONDS + 1 + margin_for(1) + 0.1
 
 
 def _calls_from_a_process(path: str, url: str, calls: int) -> None:
