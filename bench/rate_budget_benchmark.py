@@ -28,8 +28,8 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from ingestion.budget import margin_for  # noqa: E402
 from ingestion.catalogue import DATASETS  # noqa: E402
-from ingestion.datasets import land_pxweb_table  # noqa: E402
 from ingestion.http import make_session  # noqa: E402
+from ingestion.pxweb import land_pxweb_table  # noqa: E402
 from ingestion.settings import load_settings  # noqa: E402
 from tests.faults.server import FaultServer  # noqa: E402
 

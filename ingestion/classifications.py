@@ -1,4 +1,5 @@
-"""Statistics Finland classification service: municipality correspondences with names.
+"""Statistics Finland classification service: the client, and landing and tidying municipality
+correspondences with names (municipality_areas) and the mergers between them (municipality_harmonisation).
 
 The employment-area mapping comes from here in live mode (and from the recorded snapshot in sample
 mode) — never from a hand-typed list. The service's list endpoints answer with JSON arrays of URI
@@ -19,9 +20,12 @@ from urllib.parse import quote, unquote
 import pandas as pd
 import requests
 
+from ingestion.catalogue import MUNICIPALITY_AREAS
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession, get_checked
 from ingestion.jsonstat import load_json
+from ingestion.landing import Landed, LandingVersion, fingerprint, read_manifest, unchanged_since
+from ingestion.settings import Settings
 
 SOURCE = "Statistics Finland classification service"
 # `<name>_<n>_<YYYYMMDD>`, e.g. kunta_1_20260101, toimiala_1_20250101, tyollisyysalue_1_20250101
@@ -378,3 +382,84 @@ def tidy_municipality_harmonisation(version_dir: Path) -> pd.DataFrame:
     frame["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
     frame["is_sample_data"] = manifest.mode == "sample"
     return frame
+
+
+# --- Classification service --------------------------------------------------------------------
+
+
+def land_municipality_areas(settings: Settings, session: SourceSession, on: date | None = None) -> Landed:
+    """Fetch the current municipality correspondences (fi, sv, en) into landing.
+
+    Incremental: the correspondence list (one small request) names the tables valid today; when they
+    are the ones of the last good version, the maps are not downloaded again.
+    """
+    dataset = MUNICIPALITY_AREAS
+    client = ClassificationClient(session, settings.classification_base_url)
+    on = on or date.today()
+    with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
+        entries, response = client.list_correspondences()
+        version.add("correspondence_tables.json", response)
+        chosen = {target: choose_correspondence(entries, target, on) for target in dataset.targets}
+        stamp = max(classification_date(i) for i in chosen.values()).isoformat()
+        # Municipal mergers: every yearly municipality correspondence listed up to the current year
+        # (not only the history window's, so that a different TILANNEKUVA_HISTORY_START is no change).
+        successions = choose_successions(entries, 0, int(stamp[:4]))
+        print_ = fingerprint(
+            {"correspondences": chosen, "languages": list(dataset.languages), "successions": successions}
+        )
+        same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
+        if same is not None:
+            version.discard()
+            return same
+        for target, local_id in chosen.items():
+            for language in dataset.languages:
+                response = client.maps(local_id, language)
+                parse_maps(load_json(response.content, local_id), local_id, target, language)
+                version.add(f"{target}.{language}.json", response, query={"localId": local_id, "lang": language})
+        land_successions(client, version, successions)
+        version.manifest.source_updated = stamp
+        version.manifest.details = {
+            "correspondences": chosen,
+            "successions": {str(year): local_id for year, local_id in successions.items()},
+            "first_year": min(successions, default=int(stamp[:4])),
+            "languages": list(dataset.languages),
+            "latest_period": stamp,
+            "fingerprint": print_,
+        }
+    return Landed(version.final_dir, version.manifest)
+
+
+def tidy_municipality_areas(version_dir: Path) -> pd.DataFrame:
+    """Join the landed correspondences into one row per municipality with every parent and name."""
+    dataset = MUNICIPALITY_AREAS
+    manifest = read_manifest(version_dir)
+    chosen: dict[str, str] = manifest.details["correspondences"]
+    merged: pd.DataFrame | None = None
+    for target, local_id in chosen.items():
+        for language in manifest.details["languages"]:
+            raw = (version_dir / f"{target}.{language}.json").read_bytes()
+            part = parse_maps(load_json(raw, local_id), local_id, target, language)
+            if merged is None:
+                merged = part
+                continue
+            part = part.drop(columns=[c for c in part.columns if c in merged.columns and c != "municipality_code"])
+            merged = merged.merge(part, on="municipality_code", how="outer", validate="one_to_one")
+    assert merged is not None
+    missing = merged[merged.isna().any(axis=1)]
+    if not missing.empty:
+        row = missing.iloc[0]
+        gaps = [c for c in merged.columns if pd.isna(row[c])]
+        raise SourceError(
+            dataset.source, gaps[0], row["municipality_code"], "municipality missing from a correspondence"
+        )
+    merged["classification_date"] = classification_date(next(iter(chosen.values())))
+    merged["source_table"] = ";".join(chosen.values())
+    merged["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
+    merged["is_sample_data"] = manifest.mode == "sample"
+    order = ["municipality_code"]
+    for level in ("municipality", "employment_area", "subregion", "region"):
+        if level != "municipality":
+            order.append(f"{level}_code")
+        order += [f"{level}_name_{lang}" for lang in ("fi", "sv", "en")]
+    merged = merged[[*order, "classification_date", "source_table", "loaded_at", "is_sample_data"]]
+    return merged.sort_values("municipality_code", ignore_index=True)

@@ -1,5 +1,7 @@
 """Kela's municipally co-financed unemployment benefit by employment area: a Frictionless Data Package on CKAN.
 
+This module owns the whole source: the CKAN client, landing (`land_ckan_csv`) and tidying (`tidy_kela_benefit`).
+
 `package_show?id=<package>` lists the package's resources: the `data.csv` and a `package.json` (profile
 `data-package`) whose resource entry declares the CSV's dialect, encoding and schema (SOURCES.md §4). Both
 are landed together; the CSV is read with what `package.json` declares, never with a guessed header.
@@ -22,15 +24,21 @@ import io
 import posixpath
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
 
+from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT, CkanCsvDataset
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession, get_checked
 from ingestion.jsonstat import load_json
+from ingestion.landing import Landed, LandingVersion, fingerprint, read_manifest, unchanged_since
+from ingestion.settings import Settings
+from ingestion.staged_schemas import PROVENANCE, schema_of
 
 SOURCE = "avoindata.fi CKAN"
 TOTAL_CLASS = "Yhteensä"
@@ -68,20 +76,8 @@ MEASURES = {
     "euros_paid": "euros_paid",
     "municipal_share": "municipal_share_eur",
 }
-TIDY_COLUMNS = [
-    "month",
-    "employment_area_code",
-    "employment_area_name",
-    "area_code_in_source",
-    "is_pooled_area",
-    "benefit",
-    "days_class",
-    "is_total_class",
-    "recipients",
-    "compensated_days",
-    "euros_paid",
-    "municipal_share_eur",
-]
+# The staged columns before provenance, as declared once in ingestion/staged_schemas.py.
+TIDY_COLUMNS = [name for name in schema_of("kela", "unemployment_benefit").names if name not in dict(PROVENANCE)]
 
 
 @dataclass(frozen=True)
@@ -469,3 +465,68 @@ def tidy_benefit(frame: pd.DataFrame, where: str) -> pd.DataFrame:
     tidy["employment_area_code"] = tidy["employment_area_code"].astype(object).where(~tidy["is_pooled_area"], None)
     tidy["is_pooled_area"] = tidy["is_pooled_area"].astype(bool)
     return tidy[TIDY_COLUMNS]
+
+
+# --- Kela via the CKAN API -----------------------------------------------------------------------
+
+
+def land_ckan_csv(
+    settings: Settings, session: SourceSession, dataset: CkanCsvDataset = KELA_UNEMPLOYMENT_BENEFIT
+) -> Landed:
+    """Find the Data Package through `package_show` and land its `package.json` and `data.csv` together.
+
+    Incremental: the CSV and package.json resources' ids, URLs and `last_modified` are compared with the
+    last good version's; when equal nothing is downloaded. Each landing is the whole file, so revised months
+    simply replace the earlier figures in the new version. The CSV is read with what package.json declares
+    while landing, so a drifted file never becomes a good version.
+    """
+    with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
+        package, response = package_show(session, settings.kela_base_url, dataset.package_id)
+        version.add("package_show.json", response, query={"id": dataset.package_id})
+        descriptor = choose_descriptor(package)
+        candidates = [descriptor, *csv_resources(package, dataset.resource_format)]
+        stamp = package_stamp(package, dataset.resource_format)
+        print_ = fingerprint(
+            {"package": dataset.package_id, "resources": [[r.id, r.url, r.last_modified] for r in candidates]}
+        )
+        same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
+        if same is not None:
+            version.discard()
+            return same
+        described = download(session, descriptor)
+        layout = read_descriptor(described.content, f"{SOURCE} {descriptor.url}")
+        version.add(
+            "package.json", described, query={"resource": descriptor.id}, source_updated=descriptor.last_modified
+        )
+        resource = choose_csv(package, layout, dataset.resource_format)
+        response = download(session, resource)
+        where = f"{SOURCE} {resource.url}"
+        tidy = tidy_benefit(read_csv(response.content, layout, where), where)
+        version.add("data.csv", response, query={"resource": resource.id}, source_updated=resource.last_modified)
+        version.manifest.source_updated = stamp
+        version.manifest.details = {
+            "package": dataset.package_id,
+            "resource": {"id": resource.id, "name": resource.name, "url": resource.url, "format": resource.format},
+            "descriptor": {"id": descriptor.id, "url": descriptor.url},
+            "fields": layout.names,
+            "rows": len(tidy),
+            "periods": [str(tidy["month"].min())[:7], str(tidy["month"].max())[:7]],
+            "latest_period": str(tidy["month"].max())[:7],
+            "fingerprint": print_,
+        }
+    return Landed(version.final_dir, version.manifest)
+
+
+def tidy_kela_benefit(version_dir: Path, dataset: CkanCsvDataset = KELA_UNEMPLOYMENT_BENEFIT) -> pd.DataFrame:
+    """The landed CSV, read with the landed package.json, as tidy rows with provenance (see kela.tidy_benefit)."""
+    manifest = read_manifest(version_dir)
+    where = f"{SOURCE} {manifest.details['resource']['url']}"
+    if not (version_dir / "package.json").is_file():
+        raise SourceError(where, "package.json", version_dir.name, "not landed with this version; refresh Kela")
+    layout = read_descriptor((version_dir / "package.json").read_bytes(), f"{where} package.json")
+    tidy = tidy_benefit(read_csv((version_dir / "data.csv").read_bytes(), layout, where), where)
+    tidy["source_table"] = f"avoindata.fi/{dataset.package_id}"
+    tidy["source_updated_at"] = pd.to_datetime(manifest.source_updated, utc=True).tz_localize(None)
+    tidy["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
+    tidy["is_sample_data"] = manifest.mode == "sample"
+    return tidy.sort_values(["area_code_in_source", "month", "benefit", "days_class"], ignore_index=True)

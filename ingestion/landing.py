@@ -4,6 +4,10 @@ Layout: `landing/<source>/<dataset>/<version>/` with the response bodies and `ma
 `landing/<source>/<dataset>/manifest.jsonl` lists every attempt. A version is written under a
 `.partial` name and renamed only when complete, so an interrupted or failed fetch never looks like
 data and never touches earlier versions (a failed one is kept as `<version>.failed` to inspect).
+
+The shared landing infrastructure every source family uses lives here too: `Landed` (what a landing
+returns), `fingerprint` (what a version asks for) and `unchanged_since` (skip a download when the source
+has nothing new).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from types import TracebackType
 from typing import Any
 
 import requests
+
+from ingestion.settings import Settings
 
 
 def utc_now() -> datetime:
@@ -229,3 +235,42 @@ def prune_versions(landing_dir: Path, source: str, dataset: str, keep: int, prot
         shutil.rmtree(path)
     gone = {p.name for p in doomed}
     return Pruned(sorted(gone), [p.name for p in complete if p.name not in gone])
+
+
+@dataclass(frozen=True)
+class Landed:
+    """A completed landing version; `unchanged` when the source had nothing new and no download was made."""
+
+    path: Path
+    manifest: VersionManifest
+    unchanged: bool = False
+
+
+def fingerprint(selection: object) -> str:
+    """A stable hash of what a version asks for: a changed selection means a new download."""
+    return hashlib.sha256(json.dumps(selection, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def unchanged_since(settings: Settings, source: str, dataset: str, print_: str, stamp: str | None) -> Landed | None:
+    """The last good version when it holds the same selection at the same source version, else None.
+
+    The attempt is logged as `unchanged` in the dataset's manifest.jsonl.
+    """
+    previous = latest_version(settings.landing_dir, source, dataset)
+    if previous is None or stamp is None:
+        return None
+    manifest = read_manifest(previous)
+    if manifest.mode != settings.mode or manifest.source_updated != stamp:
+        return None
+    if manifest.details.get("fingerprint") != print_:
+        return None
+    record_attempt(
+        settings.landing_dir,
+        source,
+        dataset,
+        settings.mode,
+        "unchanged",
+        version=manifest.version,
+        source_updated=stamp,
+    )
+    return Landed(previous, manifest, unchanged=True)

@@ -57,10 +57,18 @@ import pyarrow.parquet as pq
 import requests
 
 from ingestion.catalogue import PRH_COMPANIES, ZipDumpDataset
-from ingestion.datasets import Landed, fingerprint
 from ingestion.errors import SourceError
 from ingestion.http import CHUNK_BYTES, RateLimit, SourceSession, get_checked
-from ingestion.landing import LandedResponse, LandingVersion, latest_version, read_manifest, record_attempt, utc_now
+from ingestion.landing import (
+    Landed,
+    LandedResponse,
+    LandingVersion,
+    fingerprint,
+    latest_version,
+    read_manifest,
+    record_attempt,
+    utc_now,
+)
 from ingestion.settings import Settings
 
 SOURCE = "prh"

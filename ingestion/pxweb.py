@@ -1,4 +1,4 @@
-"""Statistics Finland PxWeb API v1 client.
+"""Statistics Finland PxWeb tables: the API v1 client, landing each catalogued table and tidying it.
 
 Variable codes, value lists and cell limits are read from the table metadata and `?config` at run
 time (the June 2026 renaming showed constants copied off a web page break silently).
@@ -10,13 +10,28 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import requests
 
+from ingestion.catalogue import (
+    BANKRUPTCIES,
+    BUSINESS_DYNAMICS,
+    LABOUR_MARKET,
+    OCCUPATIONS,
+    POPULATION,
+    POPULATION_KEY_FIGURES,
+    Dimension,
+    PxWebDataset,
+)
 from ingestion.errors import SourceError
 from ingestion.http import RateLimit, SourceSession, get_checked
-from ingestion.jsonstat import load_json
+from ingestion.jsonstat import load_json, parse_jsonstat2
+from ingestion.landing import Landed, LandingVersion, VersionManifest, fingerprint, read_manifest, unchanged_since
+from ingestion.settings import Settings
 
 SOURCE = "Statistics Finland PxWeb"
 
@@ -338,3 +353,329 @@ def find_table(listings: Sequence[tuple[str, Any]], title_pattern: str) -> Table
 def periods_from(variable: Variable, start: str) -> list[str]:
     """The time codes from `start` on, in the metadata's order (codes like 2019M01 sort as text)."""
     return [v for v in variable.values if v >= start]
+
+
+PERIOD = re.compile(r"^(\d{4})M(0[1-9]|1[0-2])$")
+QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+YEAR = re.compile(r"^\d{4}$")
+AGE_GROUP = re.compile(r"^(\d{1,3})(?:(-)(\d{1,3})?)?$")
+
+
+def _iso_updated(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    date_part, _, time_part = raw.partition("T")
+    return f"{date_part}T{time_part.replace('.', ':')}" if time_part else date_part
+
+
+# --- landing and tidying the catalogued PxWeb tables -------------------------------------------
+
+
+def _extra_variables(meta: TableMetadata, dataset: PxWebDataset) -> dict[str, Variable]:
+    """The catalogue's extra dimensions resolved to this vintage's variable codes (column → variable).
+
+    A variable is found by the prefix of its code, or else of its text (`Toimiala` may be coded anyhow).
+    """
+    found: dict[str, Variable] = {}
+    codes = [v.code for v in meta.variables]
+    for dim in dataset.dimensions:
+        prefix = dim.code_prefix.lower()
+        matches = [v for v in meta.variables if v.code.lower().startswith(prefix)]
+        if not matches:
+            matches = [v for v in meta.variables if v.text.lower().startswith(prefix)]
+        if len(matches) > 1:
+            raise SourceError(dataset.table, "variables", codes, f"several variables start with {dim.code_prefix!r}")
+        if matches:
+            found[dim.column] = matches[0]
+        elif dim.required:
+            raise SourceError(dataset.table, "variables", codes, f"no variable starting with {dim.code_prefix!r}")
+    return found
+
+
+TOL_SECTION = re.compile(r"^(?:SSS|[A-Z])$")
+
+
+def _dimension_values(table: str, dim: Dimension, variable: Variable) -> list[str] | None:
+    """The values to fetch of an extra dimension; None leaves the variable out (its total by elimination)."""
+    if dim.values == "sections":
+        sections = [v for v in variable.values if TOL_SECTION.match(v)]
+        if not sections:
+            raise SourceError(table, f"variable {variable.code}", list(variable.values[:10]), "no TOL sections (A…X)")
+        return sections
+    if dim.values == "total":
+        if "SSS" in variable.values:
+            return ["SSS"]
+        if variable.elimination:
+            return None
+        raise SourceError(
+            table, f"variable {variable.code}", list(variable.values[:10]), "no total SSS and cannot be eliminated"
+        )
+    return list(variable.values)
+
+
+def _measure_codes(table: str, meta: TableMetadata, content: Variable, dataset: PxWebDataset) -> dict[str, str]:
+    """Each staged measure name → the table's own content code, resolved by code or value text.
+
+    Without patterns the measures are the codes themselves. A pattern matching no value, or several
+    values none of which is coded as the measure, fails naming the values seen.
+    """
+    if not dataset.measure_patterns:
+        meta.require_values(content, dataset.measures)
+        return {m: m for m in dataset.measures}
+    values = list(zip(content.values, content.value_texts, strict=False))
+    seen = "; ".join(f"{code}: {text}" for code, text in values)
+    resolved: dict[str, str] = {}
+    for measure, raw in dataset.measure_patterns:
+        pattern = re.compile(raw)
+        matches = [code for code, text in values if pattern.search(code) or pattern.search(text)]
+        exact = [code for code in matches if code.lower() == measure.lower()]
+        if len(matches) == 1 or len(exact) == 1:
+            resolved[measure] = (exact or matches)[0]
+            continue
+        problem = "no content value" if not matches else f"{len(matches)} content values"
+        raise SourceError(
+            table, f"variable {content.code}", measure, f"{problem} matching {raw} by code or text; values seen: {seen}"
+        )
+    return resolved
+
+
+def _first_period(settings: Settings, dataset: PxWebDataset) -> str:
+    if dataset.frequency == "quarterly":
+        return f"{settings.history_start[:4]}Q{(int(settings.history_start[5:7]) - 1) // 3 + 1}"
+    return settings.history_start if dataset.frequency == "monthly" else settings.history_start[:4]
+
+
+def land_pxweb_table(settings: Settings, session: SourceSession, dataset: PxWebDataset = LABOUR_MARKET) -> Landed:
+    """Fetch a PxWeb table's config, metadata and data (split under the cell limit) into landing.
+
+    Incremental: a one-cell probe query reads the release stamp (`updated`) of the data; when it and
+    the selection equal the last good version's, nothing more is downloaded and that version is returned.
+    """
+    client = PxWebClient(session, settings.pxweb_base_url, settings.language)
+    table = dataset.table
+    with LandingVersion(settings.landing_dir, dataset.source, dataset.name, settings.mode) as version:
+        limits, response = client.config()
+        version.add("config.json", response)
+        listed: dict[str, object] = {}
+        if dataset.title_pattern:
+            folders = list_folders(client, (dataset.subject, *dataset.archive_subjects))
+            folder_state: dict[str, str] = {}
+            for subject, tables, response in folders:
+                if response is not None:
+                    database = subject.split("/")[0]
+                    version.add("tables.json" if subject == dataset.subject else f"tables.{database}.json", response)
+                folder_state[subject] = "listed" if tables is not None else "not found"
+            choice = find_table([(subject, tables) for subject, tables, _ in folders], dataset.title_pattern)
+            table = choice.table
+            listed = {"listed_title": choice.title, "folders": folder_state}
+        meta, response = client.metadata(table)
+        version.add("metadata.json", response)
+        area, time, content = meta.area_variable, meta.time_variable, meta.content_variable
+        measure_codes = _measure_codes(table, meta, content, dataset)
+        extra = _extra_variables(meta, dataset)
+        dims = {d.column: d for d in dataset.dimensions}
+        extra_values = {column: _dimension_values(table, dims[column], v) for column, v in extra.items()}
+        eliminated = [extra[column].code for column, values in extra_values.items() if values is None]
+        extra = {column: v for column, v in extra.items() if extra_values[column] is not None}
+        areas = [v for v in area.values if v.startswith(dataset.area_prefixes)]
+        start = _first_period(settings, dataset)
+        periods = periods_from(time, start)
+        if not periods:
+            raise SourceError(table, f"variable {time.code}", start, "no periods from this start on")
+        if dataset.latest_periods:
+            periods = periods[-dataset.latest_periods :]
+        selections = {area.code: areas, time.code: periods, content.code: list(measure_codes.values())}
+        selections.update({v.code: list(extra_values[column] or []) for column, v in extra.items()})
+        probe_body = {
+            "query": [{"code": k, "selection": {"filter": "item", "values": [v[-1]]}} for k, v in selections.items()],
+            "response": {"format": "json-stat2"},
+        }
+        probe = load_json(client.query(table, probe_body).content, f"{table} probe query")
+        stamp = _iso_updated(probe.get("updated") if isinstance(probe, dict) else None)
+        print_ = fingerprint({"table": table, "selections": selections})
+        same = unchanged_since(settings, dataset.source, dataset.name, print_, stamp)
+        if same is not None:
+            version.discard()
+            return same
+        plans = plan_queries(selections, time.code, limits.max_cells)
+        stamps = []
+        for number, plan in enumerate(plans):
+            response = client.query(table, plan.body)
+            doc = load_json(response.content, f"{table} data query {number}")
+            frame = parse_jsonstat2(doc, f"{table} data query {number}")
+            if len(frame) != plan.cells:
+                raise SourceError(table, f"data query {number} cells", len(frame), f"expected {plan.cells}")
+            stamp = _iso_updated(doc.get("updated"))
+            stamps.append(stamp)
+            version.add(f"data_{number:03d}.json", response, query=plan.body, source_updated=stamp)
+        version.manifest.source_updated = max((s for s in stamps if s), default=None)
+        version.manifest.details = {
+            "table": table,
+            "title": meta.title,
+            "dimensions": {"area": area.code, "time": time.code, "content": content.code},
+            "extra_dimensions": {column: v.code for column, v in extra.items()},
+            **({"eliminated": eliminated} if eliminated else {}),
+            **({"measure_codes": measure_codes} if dataset.measure_patterns else {}),
+            **listed,
+            "areas": len(areas),
+            "periods": [periods[0], periods[-1]],
+            "latest_period": periods[-1],
+            "measures": len(dataset.measures),
+            "queries": len(plans),
+            "max_cells": limits.max_cells,
+            "fingerprint": print_,
+        }
+    return Landed(version.final_dir, version.manifest)
+
+
+def _pxweb_long(version_dir: Path, dataset: PxWebDataset) -> tuple[pd.DataFrame, VersionManifest]:
+    """The landed data responses as one long frame with area_code, period, measure and extra columns."""
+    manifest = read_manifest(version_dir)
+    dims = manifest.details["dimensions"]
+    extra: dict[str, str] = manifest.details.get("extra_dimensions", {})
+    renames = {dims["area"]: "area_code", dims["time"]: "period", dims["content"]: "measure"}
+    renames.update({code: column for column, code in extra.items()})
+    frames = []
+    for entry in manifest.responses:
+        if not entry.file.startswith("data_"):
+            continue
+        raw = (version_dir / entry.file).read_bytes()
+        frame = parse_jsonstat2(load_json(raw, f"{dataset.table} {entry.file}"), f"{dataset.table} {entry.file}")
+        frame = frame.rename(columns=renames)
+        frame["source_updated_at"] = entry.source_updated or manifest.source_updated
+        frames.append(frame)
+    if not frames:
+        raise SourceError(dataset.table, "landing", str(version_dir), "no data responses in this version")
+    tidy = pd.concat(frames, ignore_index=True)
+    # the table's own content codes back to the staged measure names (aloittaneita → aloittaneet)
+    to_measure = {code: measure for measure, code in manifest.details.get("measure_codes", {}).items()}
+    if to_measure:
+        tidy["measure"] = tidy["measure"].replace(to_measure)
+    for dim in dataset.dimensions:
+        if dim.column not in tidy.columns:
+            tidy[dim.column] = "SSS"
+    keys = ["area_code", "period", "measure", *(d.column for d in dataset.dimensions)]
+    duplicated = tidy.duplicated(keys, keep=False)
+    if duplicated.any():
+        first = tidy.loc[duplicated, keys].iloc[0]
+        raise SourceError(dataset.table, "/".join(keys), "/".join(map(str, first)), "duplicate cell")
+    tidy["source_table"] = manifest.details.get("table", dataset.table)
+    tidy["source_updated_at"] = pd.to_datetime(tidy["source_updated_at"], utc=True).dt.tz_localize(None)
+    tidy["loaded_at"] = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
+    tidy["is_sample_data"] = manifest.mode == "sample"
+    tidy["status"] = tidy["status"].astype("string")
+    return tidy, manifest
+
+
+def tidy_pxweb_table(version_dir: Path, dataset: PxWebDataset = LABOUR_MARKET) -> pd.DataFrame:
+    """Parse a landed PxWeb version into tidy rows: area_code, period, month, measure, value, status."""
+    tidy, _ = _pxweb_long(version_dir, dataset)
+    bad_period = ~tidy["period"].astype(str).str.match(PERIOD)
+    if bad_period.any():
+        time_code = read_manifest(version_dir).details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad_period, "period"].iloc[0], "not a month code YYYYMmm")
+    tidy["month"] = pd.to_datetime(tidy["period"].str.replace("M", "-", regex=False) + "-01").dt.date
+    columns = ["area_code", "period", "month", "measure", "value", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "period", "measure"], ignore_index=True)
+
+
+def _years(tidy: pd.DataFrame, dataset: PxWebDataset, manifest: VersionManifest) -> pd.Series:
+    bad = ~tidy["period"].astype(str).str.match(YEAR)
+    if bad.any():
+        time_code = manifest.details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad, "period"].iloc[0], "not a year YYYY")
+    return tidy["period"].astype(int)
+
+
+def parse_age_group(code: str, table: str, variable: str) -> tuple[int | None, int | None]:
+    """Age bounds of an age-group code: `SSS` total → (None, None); `15-19`; `75-` open; `42` a single year."""
+    if code == "SSS":
+        return None, None
+    match = AGE_GROUP.match(code)
+    if match is None:
+        raise SourceError(
+            table, f"variable {variable}", code, "age-group code not understood (expected 15-19, 75- or 42)"
+        )
+    low, dash, high = match.groups()
+    if not dash:
+        return int(low), int(low)
+    return int(low), (int(high) if high else None)
+
+
+def _check_working_age_bounds(groups: pd.DataFrame, table: str, variable: str) -> None:
+    """The age groups must tile 0… without gaps or overlaps and start new groups at 15 and 65."""
+    bounds = groups.drop_duplicates("age_code").dropna(subset=["age_from"]).sort_values("age_from")
+    if bounds.empty:
+        return
+    expected_from = 0
+    for row in bounds.itertuples():
+        if row.age_from != expected_from:
+            raise SourceError(
+                table, f"variable {variable}", row.age_code, f"age groups leave a gap or overlap at {expected_from}"
+            )
+        expected_from = None if pd.isna(row.age_to) else int(row.age_to) + 1
+        if expected_from is None:
+            break
+    starts = set(bounds["age_from"].astype(int))
+    if not {15, 65} <= starts:
+        raise SourceError(
+            table, f"variable {variable}", sorted(starts), "no age groups starting at 15 and 65 (working age 15-64)"
+        )
+
+
+def tidy_population(version_dir: Path, dataset: PxWebDataset = POPULATION) -> pd.DataFrame:
+    """11re as rows of area_code, year, sex_code, age_code (with age_from/age_to bounds), population."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    tidy["year"] = _years(tidy, dataset, manifest)
+    age_variable = manifest.details.get("extra_dimensions", {}).get("age_code", "age")
+    bounds = {code: parse_age_group(code, dataset.table, age_variable) for code in tidy["age_code"].unique()}
+    tidy["age_from"] = pd.array([bounds[c][0] for c in tidy["age_code"]], dtype="Int64")
+    tidy["age_to"] = pd.array([bounds[c][1] for c in tidy["age_code"]], dtype="Int64")
+    _check_working_age_bounds(tidy[["age_code", "age_from", "age_to"]], dataset.table, age_variable)
+    tidy = tidy.rename(columns={"value": "population"})
+    columns = ["area_code", "year", "sex_code", "age_code", "age_from", "age_to", "population", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "year", "sex_code", "age_code"], ignore_index=True)
+
+
+def tidy_population_key_figures(version_dir: Path, dataset: PxWebDataset = POPULATION_KEY_FIGURES) -> pd.DataFrame:
+    """11ra as rows of area_code, year, measure, value (population, shares under 15 and over 64, mean age)."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    tidy["year"] = _years(tidy, dataset, manifest)
+    columns = ["area_code", "year", "measure", "value", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "year", "measure"], ignore_index=True)
+
+
+def tidy_occupations(version_dir: Path, dataset: PxWebDataset = OCCUPATIONS) -> pd.DataFrame:
+    """12ti as rows of area_code, period, month, occupation_code, measure, value, status."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    bad_period = ~tidy["period"].astype(str).str.match(PERIOD)
+    if bad_period.any():
+        time_code = manifest.details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad_period, "period"].iloc[0], "not a month code YYYYMmm")
+    tidy["month"] = pd.to_datetime(tidy["period"].str.replace("M", "-", regex=False) + "-01").dt.date
+    columns = ["area_code", "period", "month", "occupation_code", "measure", "value", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "period", "occupation_code", "measure"], ignore_index=True)
+
+
+def tidy_business_dynamics(version_dir: Path, dataset: PxWebDataset = BUSINESS_DYNAMICS) -> pd.DataFrame:
+    """aly as rows of area_code, period, quarter (its first day), industry_code, measure, value, status."""
+    tidy, manifest = _pxweb_long(version_dir, dataset)
+    parts = tidy["period"].astype(str).str.extract(QUARTER)
+    bad = parts[0].isna()
+    if bad.any():
+        time_code = manifest.details["dimensions"]["time"]
+        raise SourceError(dataset.table, time_code, tidy.loc[bad, "period"].iloc[0], "not a quarter code YYYYQn")
+    first_month = (parts[1].astype(int) - 1) * 3 + 1
+    tidy["quarter"] = pd.to_datetime({"year": parts[0].astype(int), "month": first_month, "day": 1}).dt.date
+    columns = ["area_code", "period", "quarter", "industry_code", "measure", "value", "status"]
+    tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
+    return tidy.sort_values(["area_code", "period", "industry_code", "measure"], ignore_index=True)
+
+
+def tidy_bankruptcies(version_dir: Path, dataset: PxWebDataset = BANKRUPTCIES) -> pd.DataFrame:
+    """kony as rows of area_code (SSS, MKnn), period, month, measure, value, status."""
+    return tidy_pxweb_table(version_dir, dataset)

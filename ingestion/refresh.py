@@ -26,9 +26,8 @@ from ingestion.catalogue import (
     ZipDumpDataset,
     is_enabled,
 )
-from ingestion.datasets import Landed
 from ingestion.errors import TilannekuvaError
-from ingestion.landing import latest_version, read_attempts, read_manifest, record_attempt
+from ingestion.landing import Landed, latest_version, read_attempts, read_manifest, record_attempt
 from ingestion.prh import register_note
 from ingestion.settings import Settings
 

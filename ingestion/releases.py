@@ -21,8 +21,8 @@ from ingestion.catalogue import (
     PxWebDataset,
     ZipDumpDataset,
 )
+from ingestion.classification_items import classification_id_date
 from ingestion.classifications import ClassificationClient, choose_correspondence
-from ingestion.datasets import classification_id_date
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.kela import package_show, package_stamp

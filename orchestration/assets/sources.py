@@ -44,30 +44,17 @@ from ingestion.catalogue import (
     POPULATION_KEY_FIGURES,
     PRH_COMPANIES,
 )
-from ingestion.classifications import tidy_municipality_harmonisation
-from ingestion.datasets import (
-    Landed,
-    land_ckan_csv,
+from ingestion.classification_items import (
     land_classification_items,
     land_item_correspondence,
-    land_municipality_areas,
-    land_pxweb_table,
-    staging_path,
-    tidy_bankruptcies,
-    tidy_business_dynamics,
     tidy_classification_items,
     tidy_item_correspondence,
-    tidy_kela_benefit,
-    tidy_municipality_areas,
-    tidy_occupations,
-    tidy_population,
-    tidy_population_key_figures,
-    tidy_pxweb_table,
-    write_parquet_atomic,
 )
+from ingestion.classifications import land_municipality_areas, tidy_municipality_areas, tidy_municipality_harmonisation
 from ingestion.errors import TilannekuvaError
 from ingestion.http import SourceSession
-from ingestion.landing import latest_version, read_manifest
+from ingestion.kela import land_ckan_csv, tidy_kela_benefit
+from ingestion.landing import Landed, latest_version, read_manifest
 from ingestion.prh import (
     apply_dump,
     dump_date_of,
@@ -76,6 +63,15 @@ from ingestion.prh import (
     parse_landed,
     promote,
     rebuild_history,
+)
+from ingestion.pxweb import (
+    land_pxweb_table,
+    tidy_bankruptcies,
+    tidy_business_dynamics,
+    tidy_occupations,
+    tidy_population,
+    tidy_population_key_figures,
+    tidy_pxweb_table,
 )
 from ingestion.refresh import (
     STATUS_DATASET,
@@ -88,6 +84,7 @@ from ingestion.refresh import (
 )
 from ingestion.settings import Settings
 from ingestion.staged_schemas import write_empty
+from ingestion.staging import staging_path, write_parquet_atomic
 from orchestration.resources import PipelineSettings
 
 CHECK_NAME = "great_expectations_suite"

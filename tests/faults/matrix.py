@@ -16,8 +16,7 @@ from tempfile import TemporaryDirectory
 
 import pandas as pd
 
-from ingestion import datasets as d
-from ingestion import prh
+from ingestion import classification_items, classifications, kela, prh, pxweb
 from ingestion.catalogue import (
     BANKRUPTCIES,
     BUSINESS_DYNAMICS,
@@ -32,6 +31,7 @@ from ingestion.catalogue import (
     PRH_COMPANIES,
 )
 from ingestion.http import SourceSession
+from ingestion.landing import Landed
 from ingestion.refresh import Dataset
 from ingestion.settings import Settings
 from quality import suites
@@ -44,7 +44,7 @@ class Target:
     """One dataset under attack: how it lands, parses and validates, and where its data comes from."""
 
     dataset: Dataset
-    land: Callable[[Settings, SourceSession], d.Landed]
+    land: Callable[[Settings, SourceSession], Landed]
     tidy: Callable[[Path], pd.DataFrame]
     validate: Callable[[pd.DataFrame], SuiteResult]
     route: str
@@ -80,65 +80,65 @@ TARGETS = {
     for t in (
         Target(
             POPULATION_KEY_FIGURES,
-            partial(d.land_pxweb_table, dataset=POPULATION_KEY_FIGURES),
-            d.tidy_population_key_figures,
+            partial(pxweb.land_pxweb_table, dataset=POPULATION_KEY_FIGURES),
+            pxweb.tidy_population_key_figures,
             suites.validate_population_key_figures,
             "px_data",
         ),
-        Target(LABOUR_MARKET, d.land_pxweb_table, d.tidy_pxweb_table, suites.validate_labour_market, "px_data"),
+        Target(LABOUR_MARKET, pxweb.land_pxweb_table, pxweb.tidy_pxweb_table, suites.validate_labour_market, "px_data"),
         Target(
             POPULATION,
-            partial(d.land_pxweb_table, dataset=POPULATION),
-            d.tidy_population,
+            partial(pxweb.land_pxweb_table, dataset=POPULATION),
+            pxweb.tidy_population,
             suites.validate_population,
             "px_data",
         ),
         Target(
             OCCUPATIONS,
-            partial(d.land_pxweb_table, dataset=OCCUPATIONS),
-            d.tidy_occupations,
+            partial(pxweb.land_pxweb_table, dataset=OCCUPATIONS),
+            pxweb.tidy_occupations,
             suites.validate_occupations,
             "px_data",
         ),
         Target(
             BANKRUPTCIES,
-            partial(d.land_pxweb_table, dataset=BANKRUPTCIES),
-            d.tidy_bankruptcies,
+            partial(pxweb.land_pxweb_table, dataset=BANKRUPTCIES),
+            pxweb.tidy_bankruptcies,
             suites.validate_bankruptcies,
             "px_data",
         ),
         Target(
             BUSINESS_DYNAMICS,
-            partial(d.land_pxweb_table, dataset=BUSINESS_DYNAMICS),
-            d.tidy_business_dynamics,
+            partial(pxweb.land_pxweb_table, dataset=BUSINESS_DYNAMICS),
+            pxweb.tidy_business_dynamics,
             suites.validate_business_dynamics,
             "px_data",
         ),
         Target(
             INDUSTRY_CLASSIFICATION,
-            partial(d.land_classification_items, dataset=INDUSTRY_CLASSIFICATION),
-            partial(d.tidy_classification_items, dataset=INDUSTRY_CLASSIFICATION),
+            partial(classification_items.land_classification_items, dataset=INDUSTRY_CLASSIFICATION),
+            partial(classification_items.tidy_classification_items, dataset=INDUSTRY_CLASSIFICATION),
             suites.validate_industry_classification,
             "class_items",
         ),
         Target(
             MUNICIPALITY_AREAS,
-            lambda s, session: d.land_municipality_areas(s, session),
-            d.tidy_municipality_areas,
+            lambda s, session: classifications.land_municipality_areas(s, session),
+            classifications.tidy_municipality_areas,
             suites.validate_municipality_areas,
             "class_maps",
         ),
         Target(
             OCCUPATION_CLASSIFICATION,
-            d.land_classification_items,
-            d.tidy_classification_items,
+            classification_items.land_classification_items,
+            classification_items.tidy_classification_items,
             suites.validate_occupation_classification,
             "class_items",
         ),
         Target(
             KELA_UNEMPLOYMENT_BENEFIT,
-            d.land_ckan_csv,
-            d.tidy_kela_benefit,
+            kela.land_ckan_csv,
+            kela.tidy_kela_benefit,
             suites.validate_kela_benefit,
             "ckan_csv",
             json_route="ckan_package",

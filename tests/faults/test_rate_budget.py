@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 
 from ingestion.catalogue import DATASETS
-from ingestion.datasets import land_pxweb_table
 from ingestion.http import make_session
-from ingestion.pxweb import PxWebClient
+from ingestion.pxweb import PxWebClient, land_pxweb_table
 from ingestion.settings import load_settings
 from tests.faults.server import FaultServer
 from tests.helpers import PROJECT_ROOT
@@ -35,7 +34,7 @@ CHILD = """
 import sys
 import time
 from ingestion.catalogue import DATASETS
-from ingestion.datasets import land_pxweb_table
+from ingestion.pxweb import land_pxweb_table
 from ingestion.http import make_session
 from ingestion.settings import load_settings
 

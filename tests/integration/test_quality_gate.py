@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, materialize
 
-from ingestion.datasets import land_pxweb_table
 from ingestion.http import make_session
 from ingestion.landing import latest_version
+from ingestion.pxweb import land_pxweb_table
 from ingestion.settings import load_settings
 from orchestration.assets.sources import staging_labour_market
 from orchestration.resources import PipelineSettings

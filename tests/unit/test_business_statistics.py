@@ -11,20 +11,22 @@ import pandas as pd
 import pytest
 
 from ingestion.catalogue import BANKRUPTCIES, BUSINESS_DYNAMICS, INDUSTRY_CLASSIFICATION, Dimension, PxWebDataset
-from ingestion.datasets import (
-    _dimension_values,
-    _extra_variables,
-    _measure_codes,
-    land_classification_items,
-    land_pxweb_table,
-    tidy_bankruptcies,
-    tidy_business_dynamics,
-    tidy_classification_items,
-)
+from ingestion.classification_items import land_classification_items, tidy_classification_items
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession, make_session
 from ingestion.landing import latest_version
-from ingestion.pxweb import TableChoice, TableMetadata, Variable, find_table
+from ingestion.pxweb import (
+    TableChoice,
+    TableMetadata,
+    Variable,
+    _dimension_values,
+    _extra_variables,
+    _measure_codes,
+    find_table,
+    land_pxweb_table,
+    tidy_bankruptcies,
+    tidy_business_dynamics,
+)
 from ingestion.refresh import dataset_status
 from ingestion.releases import pxweb_release
 from ingestion.sample_snapshot import business

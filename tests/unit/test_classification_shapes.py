@@ -19,24 +19,22 @@ from ingestion.catalogue import INDUSTRY_CLASSIFICATION_2025, INDUSTRY_TOL2025_T
 from ingestion.classification_items import (
     choose_classification,
     choose_item_correspondence,
+    land_classification_items,
+    land_item_correspondence,
     parse_item_maps,
     parse_items,
+    tidy_classification_items,
+    tidy_item_correspondence,
 )
 from ingestion.classifications import (
     ClassificationClient,
     choose_correspondence,
     choose_successions,
     ids_from_list,
+    land_municipality_areas,
     parse_classification_id,
     parse_maps,
     parse_successions,
-)
-from ingestion.datasets import (
-    land_classification_items,
-    land_item_correspondence,
-    land_municipality_areas,
-    tidy_classification_items,
-    tidy_item_correspondence,
     tidy_municipality_areas,
 )
 from ingestion.errors import SourceError

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingestion.datasets import land_municipality_areas, tidy_municipality_areas
+from ingestion.classifications import land_municipality_areas, tidy_municipality_areas
 from ingestion.errors import SourceError
 from ingestion.http import make_session
 from ingestion.settings import load_settings

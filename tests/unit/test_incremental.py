@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from ingestion.catalogue import LABOUR_MARKET, MUNICIPALITY_AREAS, POPULATION_KEY_FIGURES
-from ingestion.datasets import land_municipality_areas, land_pxweb_table
+from ingestion.classifications import land_municipality_areas
 from ingestion.errors import SettingsError
 from ingestion.http import SourceSession, make_session
 from ingestion.landing import latest_version, read_attempts
+from ingestion.pxweb import land_pxweb_table
 from ingestion.refresh import STATUS_COLUMNS, attempt_landing, dataset_status
 from ingestion.settings import Settings, load_settings
 from ingestion.snapshot import SNAPSHOT_DIR, SnapshotAdapter, mount_snapshot

@@ -16,10 +16,18 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT
-from ingestion.datasets import land_ckan_csv, tidy_kela_benefit
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession, make_session
-from ingestion.kela import choose_csv, choose_descriptor, map_fields, read_csv, read_descriptor, tidy_benefit
+from ingestion.kela import (
+    choose_csv,
+    choose_descriptor,
+    land_ckan_csv,
+    map_fields,
+    read_csv,
+    read_descriptor,
+    tidy_benefit,
+    tidy_kela_benefit,
+)
 from ingestion.landing import latest_version, read_attempts
 from ingestion.settings import Settings, load_settings
 from ingestion.snapshot import CKAN_RESOURCE_PREFIX, SNAPSHOT_DIR, mount_snapshot

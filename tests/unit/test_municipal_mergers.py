@@ -11,10 +11,10 @@ from ingestion.classifications import (
     choose_successions,
     harmonise,
     ids_from_list,
+    land_municipality_areas,
     parse_successions,
     tidy_municipality_harmonisation,
 )
-from ingestion.datasets import land_municipality_areas
 from ingestion.errors import SourceError
 from ingestion.http import make_session
 from ingestion.settings import load_settings

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from ingestion.catalogue import OCCUPATIONS
-from ingestion.classification_items import parse_items
-from ingestion.datasets import land_classification_items, land_pxweb_table, tidy_classification_items, tidy_occupations
+from ingestion.classification_items import land_classification_items, parse_items, tidy_classification_items
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession, make_session
+from ingestion.pxweb import land_pxweb_table, tidy_occupations
 from ingestion.settings import load_settings
 from ingestion.snapshot import mount_snapshot
 from quality.suites import validate_occupation_classification, validate_occupations

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingestion.catalogue import POPULATION, POPULATION_KEY_FIGURES
-from ingestion.datasets import land_pxweb_table, parse_age_group, tidy_population, tidy_population_key_figures
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession
+from ingestion.pxweb import land_pxweb_table, parse_age_group, tidy_population, tidy_population_key_figures
 from ingestion.settings import load_settings
 from ingestion.snapshot import mount_snapshot
 from quality.suites import validate_population, validate_population_key_figures

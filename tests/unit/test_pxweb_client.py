@@ -8,11 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingestion.datasets import land_pxweb_table, tidy_pxweb_table
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.landing import latest_version, read_manifest
-from ingestion.pxweb import TableMetadata, Variable, parse_metadata, plan_queries
+from ingestion.pxweb import TableMetadata, Variable, land_pxweb_table, parse_metadata, plan_queries, tidy_pxweb_table
 from ingestion.settings import Settings, load_settings
 from ingestion.snapshot import SnapshotAdapter, mount_snapshot
 from tests.helpers import TYONV_12R5, metadata_for, pxweb_json_to_jsonstat2, realdata, write_pxweb_snapshot

@@ -27,26 +27,25 @@ from ingestion.catalogue import (
     POPULATION,
     POPULATION_KEY_FIGURES,
 )
-from ingestion.classifications import tidy_municipality_harmonisation
-from ingestion.datasets import (
-    land_ckan_csv,
+from ingestion.classification_items import (
     land_classification_items,
     land_item_correspondence,
-    land_municipality_areas,
+    tidy_classification_items,
+    tidy_item_correspondence,
+)
+from ingestion.classifications import land_municipality_areas, tidy_municipality_areas, tidy_municipality_harmonisation
+from ingestion.http import make_session
+from ingestion.kela import land_ckan_csv, tidy_kela_benefit
+from ingestion.prh import apply_dump, dump_date_of, land_all_companies, parse_landed
+from ingestion.pxweb import (
     land_pxweb_table,
     tidy_bankruptcies,
     tidy_business_dynamics,
-    tidy_classification_items,
-    tidy_item_correspondence,
-    tidy_kela_benefit,
-    tidy_municipality_areas,
     tidy_occupations,
     tidy_population,
     tidy_population_key_figures,
     tidy_pxweb_table,
 )
-from ingestion.http import make_session
-from ingestion.prh import apply_dump, dump_date_of, land_all_companies, parse_landed
 from ingestion.refresh import dataset_status
 from ingestion.settings import Settings, load_settings
 from tests.helpers import PROJECT_ROOT
