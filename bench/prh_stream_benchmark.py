@@ -2,7 +2,7 @@
 
 The dump is generated into a temporary directory, streamed record by record into the ZIP (never
 held in memory), in the real YTJ v3 record shape: a pool of records from the sample generator is
-repeated with fresh business ids. The parser (`ingestion.prh.parse_dump`, the code the pipeline
+repeated with fresh business ids. The parser (`ingestion.prh.parse.parse_dump`, the code the pipeline
 runs) then runs in a child process, so its peak RSS and CPU time are measured alone via
 `resource.getrusage(RUSAGE_CHILDREN)`: CPU summed over the parser's processes, RSS of the largest
 one (a dump this size is parsed as two halves in two processes, so together they hold at most
@@ -39,7 +39,7 @@ TIME_TARGET_S = 60.0
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from ingestion.prh import parse_dump
+from ingestion.prh.parse import parse_dump
 started = time.perf_counter()
 staged = parse_dump(Path(sys.argv[1]), Path(sys.argv[2]), max_uncompressed=64 * 1024**3)
 print(json.dumps({"seconds": time.perf_counter() - started, "companies": staged.companies_rows,

@@ -28,7 +28,7 @@ from ingestion.catalogue import (
 )
 from ingestion.errors import TilannekuvaError
 from ingestion.landing import Landed, latest_version, read_attempts, read_manifest, record_attempt
-from ingestion.prh import register_note
+from ingestion.prh.history import register_note
 from ingestion.settings import Settings
 
 Dataset = (

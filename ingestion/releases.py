@@ -27,7 +27,7 @@ from ingestion.errors import SourceError
 from ingestion.http import SourceSession
 from ingestion.kela import package_show, package_stamp
 from ingestion.landing import latest_version, read_manifest
-from ingestion.prh import remote_version
+from ingestion.prh.land import remote_version
 from ingestion.pxweb import PxWebClient, find_table, list_folders
 from ingestion.settings import Settings
 

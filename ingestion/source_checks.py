@@ -23,8 +23,11 @@ from ingestion.http import SourceSession, get_checked
 from ingestion.jsonstat import load_json, parse_jsonstat2
 from ingestion.kela import SOURCE as KELA_SOURCE
 from ingestion.kela import choose_descriptor, csv_resources, download, map_fields, package_show, read_descriptor
-from ingestion.prh import FORMS_ENDPOINT, FORMS_PARAMS, CompaniesClient, parse_company_forms, reduce_company
-from ingestion.prh import SOURCE as PRH_SOURCE
+from ingestion.prh.client import CompaniesClient
+from ingestion.prh.forms import parse_company_forms
+from ingestion.prh.records import reduce_company
+from ingestion.prh.schemas import FORMS_ENDPOINT, FORMS_PARAMS
+from ingestion.prh.schemas import SOURCE as PRH_SOURCE
 from ingestion.pxweb import PxLimits, PxWebClient, TableMetadata
 from ingestion.settings import Settings
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion import prh
+from ingestion.prh import schemas as prh
 
 # pandas' string dtype is written as large_string; PRH's streaming writer uses pyarrow's string.
 TEXT = pa.large_string()
@@ -138,7 +138,7 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
             ("is_sample_data", pa.bool_()),
         ]
     ),
-    # PRH's streaming writer and register history declare their own schemas (ingestion/prh.py).
+    # PRH's streaming writer and register history declare their own schemas (ingestion/prh/schemas.py).
     ("prh", "companies"): prh.COMPANY_SCHEMA,
     ("prh", "company_situations"): prh.SITUATION_SCHEMA,
     ("prh", "company_forms"): prh.FORMS_SCHEMA,

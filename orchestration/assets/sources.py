@@ -55,15 +55,9 @@ from ingestion.errors import TilannekuvaError
 from ingestion.http import SourceSession
 from ingestion.kela import land_ckan_csv, tidy_kela_benefit
 from ingestion.landing import Landed, latest_version, read_manifest
-from ingestion.prh import (
-    apply_dump,
-    dump_date_of,
-    land_all_companies,
-    landed_versions,
-    parse_landed,
-    promote,
-    rebuild_history,
-)
+from ingestion.prh.history import apply_dump, dump_date_of, landed_versions, rebuild_history
+from ingestion.prh.land import land_all_companies
+from ingestion.prh.parse import parse_landed, promote
 from ingestion.pxweb import (
     land_pxweb_table,
     tidy_bankruptcies,

@@ -16,7 +16,7 @@ from tempfile import TemporaryDirectory
 
 import pandas as pd
 
-from ingestion import classification_items, classifications, kela, prh, pxweb
+from ingestion import classification_items, classifications, kela, pxweb
 from ingestion.catalogue import (
     BANKRUPTCIES,
     BUSINESS_DYNAMICS,
@@ -32,6 +32,7 @@ from ingestion.catalogue import (
 )
 from ingestion.http import SourceSession
 from ingestion.landing import Landed
+from ingestion.prh import land, parse
 from ingestion.refresh import Dataset
 from ingestion.settings import Settings
 from quality import suites
@@ -65,7 +66,7 @@ def tidy_prh(version_dir: Path) -> pd.DataFrame:
     one-frame `Target.validate` can run the suite on both.
     """
     with TemporaryDirectory(prefix="prh-matrix-") as scratch:
-        staged = prh.parse_landed(version_dir, Path(scratch), PRH_MAX_UNCOMPRESSED)
+        staged = parse.parse_landed(version_dir, Path(scratch), PRH_MAX_UNCOMPRESSED)
         companies = pd.read_parquet(staged.companies)
         companies.attrs["situations"] = pd.read_parquet(staged.situations)
     return companies
@@ -143,7 +144,7 @@ TARGETS = {
             "ckan_csv",
             json_route="ckan_package",
         ),
-        Target(PRH_COMPANIES, prh.land_all_companies, tidy_prh, validate_prh, "prh_zip"),
+        Target(PRH_COMPANIES, land.land_all_companies, tidy_prh, validate_prh, "prh_zip"),
     )
 }
 PENDING: dict[str, str] = {}

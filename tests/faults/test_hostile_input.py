@@ -165,8 +165,8 @@ def _zip(members: dict[str, bytes]) -> bytes:
 def test_prh_zip_members_escaping_or_exploding_are_refused(
     tmp_path: Path, members: dict[str, bytes], problem: str
 ) -> None:
-    """PRH's dump (ingestion/prh.py) refuses `../` or absolute member names and caps what a member unpacks to."""
-    prh = pytest.importorskip("ingestion.prh")
+    """PRH (ingestion/prh/archive.py) refuses `../` or absolute member names and caps what a member unpacks to."""
+    prh = pytest.importorskip("ingestion.prh.archive")
     path = tmp_path / "all_companies.zip"
     path.write_bytes(_zip(members))
     with pytest.raises(SourceError):
@@ -175,7 +175,7 @@ def test_prh_zip_members_escaping_or_exploding_are_refused(
 
 
 def test_prh_bytes_that_only_start_like_a_zip_are_refused(tmp_path: Path) -> None:
-    prh = pytest.importorskip("ingestion.prh")
+    prh = pytest.importorskip("ingestion.prh.archive")
     path = tmp_path / "all_companies.zip"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(SourceError):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ingestion.http import make_session
-from ingestion.prh import land_all_companies
+from ingestion.prh.land import land_all_companies
 from ingestion.settings import load_settings
 from ingestion.snapshot import SnapshotAdapter
 from tests.conftest import run_cli

@@ -22,15 +22,10 @@ from ingestion.catalogue import PRH_COMPANIES
 from ingestion.errors import SourceError
 from ingestion.http import SourceSession, make_session
 from ingestion.landing import latest_version, read_attempts
-from ingestion.prh import (
-    CompaniesClient,
-    land_all_companies,
-    reduce_company,
-    registered_since,
-    remote_version,
-    stage_dump,
-    stage_landed,
-)
+from ingestion.prh.client import CompaniesClient, registered_since
+from ingestion.prh.land import land_all_companies, remote_version
+from ingestion.prh.parse import stage_dump, stage_landed
+from ingestion.prh.records import reduce_company
 from ingestion.settings import load_settings
 from ingestion.snapshot import SNAPSHOT_DIR, SnapshotAdapter, load_companies
 from quality.suites import validate_prh_companies
@@ -188,7 +183,7 @@ def test_parser_keeps_the_facts_and_no_personal_data(tmp_path: Path) -> None:
 
 def test_parser_writes_in_batches(tmp_path: Path) -> None:
     """Rows are flushed every batch, so the file holds several row groups, never one big buffer."""
-    from ingestion.prh import parse_dump
+    from ingestion.prh.parse import parse_dump
 
     records = [_company(f"{9000000 + i:07d}-{i % 10}", "2020-01-01") for i in range(25)]
     staged = parse_dump(_dump(tmp_path, records), tmp_path / "out", max_uncompressed=CAP, batch_rows=10)
@@ -526,7 +521,7 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
 
 
 def test_streaming_cap_stops_reading_even_when_the_declared_size_lies() -> None:
-    from ingestion.prh import _CappedReader
+    from ingestion.prh.archive import _CappedReader
 
     reader = _CappedReader(io.BytesIO(b"[" + b'{"a": 1},' * 10_000 + b"{}]"), cap=50_000, member="m.json")
     with pytest.raises(SourceError, match=r"ZIP member m.json = '> 50000 bytes': decompressed size exceeds the cap"):
@@ -560,7 +555,8 @@ def _frames(staged: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_two_halves_give_the_same_result_as_one_pass(tmp_path: Path) -> None:
-    from ingestion.prh import _parse_in_two, find_split, parse_dump
+    from ingestion.prh.archive import find_split
+    from ingestion.prh.parse import _parse_in_two, parse_dump
 
     dump = _dump(tmp_path, _many(3000))
     end, start = find_split(dump, CAP) or (0, 0)
@@ -578,7 +574,8 @@ def test_two_halves_give_the_same_result_as_one_pass(tmp_path: Path) -> None:
 
 def test_a_false_boundary_falls_back_to_one_pass(tmp_path: Path) -> None:
     """A nested object that looks like a company start: the first half is not valid JSON, so one pass runs."""
-    from ingestion.prh import _parse_in_two, find_split, parse_dump
+    from ingestion.prh.archive import find_split
+    from ingestion.prh.parse import _parse_in_two, parse_dump
 
     records = [{"extra": [{"a": 1}, {"businessId": "no"}], **record} for record in _many(400)]
     dump = _dump(tmp_path, records)
@@ -616,7 +613,7 @@ def _with_old_code_sets(count: int, old: int) -> list[dict[str, Any]]:
 
 
 def test_a_few_unknown_code_sets_are_counted_and_many_fail_the_dump(tmp_path: Path) -> None:
-    from ingestion.prh import parse_dump
+    from ingestion.prh.parse import parse_dump
 
     staged = parse_dump(_dump(tmp_path, _with_old_code_sets(400, 3)), tmp_path / "few", max_uncompressed=CAP)
     assert staged.unknown_code_sets == {"TOIMI2": 3} and staged.unknown_code_set_rows == 3
@@ -688,7 +685,7 @@ def test_the_real_record_through_the_companies_client() -> None:
 
 
 def test_the_real_record_inside_a_dated_zip_among_generated_ones(tmp_path: Path) -> None:
-    from ingestion.prh import parse_dump
+    from ingestion.prh.parse import parse_dump
 
     real = json.loads(realdata(REAL_RECORD).read_bytes())["companies"][0]
     records = _many(300)
@@ -706,7 +703,7 @@ def test_the_real_record_inside_a_dated_zip_among_generated_ones(tmp_path: Path)
 
 
 def test_company_forms_flag_housing_and_mutual_property_companies_by_description() -> None:
-    from ingestion.prh import parse_company_forms
+    from ingestion.prh.forms import parse_company_forms
 
     text = (SNAPSHOT_DIR / "prh" / "description_YRMU_fi.tsv").read_text(encoding="utf-8")
     forms = {r["company_form_code"]: r for r in parse_company_forms(text)}
@@ -729,7 +726,7 @@ def test_company_forms_flag_housing_and_mutual_property_companies_by_description
     ],
 )
 def test_a_company_form_list_that_cannot_be_read_fails_in_one_sentence(text: str, problem: str) -> None:
-    from ingestion.prh import parse_company_forms
+    from ingestion.prh.forms import parse_company_forms
 
     with pytest.raises(SourceError, match=problem) as raised:
         parse_company_forms(text)
@@ -758,7 +755,7 @@ def _facts(*rows: tuple[str, str | None]) -> pd.DataFrame:
 
 
 def test_register_history_across_three_dumps_with_a_company_that_comes_back(tmp_path: Path) -> None:
-    from ingestion.prh import apply_dump
+    from ingestion.prh.history import apply_dump
 
     history, dumps = tmp_path / "register_history.parquet", tmp_path / "register_dumps.parquet"
     dumps_in_order = [
@@ -842,7 +839,8 @@ def test_sample_snapshot_ships_two_dumps_in_the_real_shapes(tmp_path: Path) -> N
 
 
 def test_landing_both_sample_dumps_in_order_gives_closures(tmp_path: Path) -> None:
-    from ingestion.prh import apply_dump, dump_date_of, landed_versions, parse_landed, rebuild_history
+    from ingestion.prh.history import apply_dump, dump_date_of, landed_versions, rebuild_history
+    from ingestion.prh.parse import parse_landed
 
     settings = load_settings(data_dir=tmp_path, mode="sample")
     first = _land_sample_dump(settings, "20260930")
@@ -898,7 +896,8 @@ def test_staging_asset_folds_each_new_dump_into_the_history(tmp_path: Path, monk
 
 
 def test_register_note_says_from_when_closures_are_known_and_counts_unknown_code_sets(tmp_path: Path) -> None:
-    from ingestion.prh import DUMPS_SCHEMA, register_note
+    from ingestion.prh.history import register_note
+    from ingestion.prh.schemas import DUMPS_SCHEMA
 
     path = tmp_path / "register_dumps.parquet"
     assert register_note(path) is None

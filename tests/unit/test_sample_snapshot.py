@@ -264,7 +264,7 @@ def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     """The committed snapshot is exactly what the generator produces."""
     written = gen.generate(tmp_path)
     # + aly, kony (current and archive listings) and TOL 2008 (business.py) + two yearly merger maps (mergers.py)
-    # + two dated PRH all_companies ZIPs with their HTTP headers and the YRMU company-form list (prh.py)
+    # + two dated PRH all_companies ZIPs with their HTTP headers and the YRMU company-form list (ingestion/prh/)
     tol2025 = 5  # TOL 2025 items fi/sv/en, its maps to TOL 2008, the classifications list (industries2025.py)
     kela = 1  # the Data Package descriptor package.json beside data.csv (kela.py)
     assert len(written) == 26 + 11 + 2 + 5 + tol2025 + kela

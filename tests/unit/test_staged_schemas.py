@@ -36,7 +36,9 @@ from ingestion.classification_items import (
 from ingestion.classifications import land_municipality_areas, tidy_municipality_areas, tidy_municipality_harmonisation
 from ingestion.http import make_session
 from ingestion.kela import land_ckan_csv, tidy_kela_benefit
-from ingestion.prh import apply_dump, dump_date_of, land_all_companies, parse_landed
+from ingestion.prh.history import apply_dump, dump_date_of
+from ingestion.prh.land import land_all_companies
+from ingestion.prh.parse import parse_landed
 from ingestion.pxweb import (
     land_pxweb_table,
     tidy_bankruptcies,
