@@ -28,13 +28,14 @@ from typing import Any, Literal, Protocol, TypeVar
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ingestion.errors import TilannekuvaError
 from ingestion.landing import VersionManifest, latest_version, read_manifest
 from ingestion.settings import Settings
 from ingestion.staged_schemas import write_empty
 
 T = TypeVar("T")
 QUARANTINE = "_quarantine"
-Status = Literal["not_yet_available", "unchanged", "promoted", "quarantined"]
+Status = Literal["not_yet_available", "unchanged", "promoted", "quarantined", "failed"]
 Level = Literal["info", "warning"]
 
 
@@ -84,7 +85,8 @@ class StageOutcome:
     """What `stage` did to the files of one dataset, for the caller to report.
 
     `validation` is the suite's result when the version was validated now (promoted or
-    quarantined); `quarantine` where failing data was put aside.
+    quarantined); `quarantine` where failing data was put aside; `error` the sentence of a version
+    that failed to tidy (`failed`: nothing was validated and the staged files are untouched).
     """
 
     status: Status
@@ -97,10 +99,13 @@ class StageOutcome:
     quarantine: Path | None = None
     extra: dict[str, dict[str, object]] = field(default_factory=dict)
     notes: list[tuple[Level, str]] = field(default_factory=list)
+    error: str | None = None
 
     @property
     def failure(self) -> str:
-        """The sentence a quarantined dataset fails with."""
+        """The sentence a failed or quarantined dataset fails with."""
+        if self.error is not None:
+            return self.error
         assert self.validation is not None
         kept = "the previous files stay" if len(self.paths) > 1 else "the previous file stays"
         return f"{self.validation.summary()}\nNot promoted; quarantined in {self.quarantine}; {kept}."
@@ -172,8 +177,8 @@ def stage(
 ) -> StageOutcome:
     """Stage the newest good landing version of `dataset` (its `source` and `name`) through `stager`.
 
-    A version that fails to tidy raises the source's own error (a TilannekuvaError naming it); the
-    staged files are then untouched.
+    A version that fails to tidy (the source's own TilannekuvaError, naming what is wrong) ends
+    `failed` with that sentence; the staged files are then untouched.
     """
     source, paths = stager.source, stager.paths
     first = next(iter(paths))
@@ -199,7 +204,10 @@ def stage(
             manifest,
             notes=[("info", f"{label}: landing version {version.name} is already staged; unchanged")],
         )
-    tidied = stager.tidy(version)
+    try:
+        tidied = stager.tidy(version)
+    except TilannekuvaError as exc:
+        return StageOutcome("failed", source, paths, {}, version, manifest, error=str(exc))
     result = validate(tidied)
     if not result.success:
         where = stager.quarantine(tidied, version)

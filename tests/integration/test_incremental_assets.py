@@ -9,13 +9,12 @@ import pytest
 from dagster import AssetKey, materialize
 
 from ingestion import staged_schemas
-from orchestration.assets.sources import (
-    dataset_status_parquet,
-    landing_labour_market,
-    landing_population_key_figures,
-    staging_population_key_figures,
-)
+from orchestration.assets.sources import dataset_status_parquet, source_asset
 from orchestration.resources import PipelineSettings
+
+landing_labour_market = source_asset("landing", "statfin", "labour_market")
+landing_population_key_figures = source_asset("landing", "statfin", "population_key_figures")
+staging_population_key_figures = source_asset("staging", "statfin", "population_key_figures")
 
 pytestmark = pytest.mark.integration
 LANDING = AssetKey(["landing", "statfin", "population_key_figures"])

@@ -13,8 +13,10 @@ from ingestion.http import make_session
 from ingestion.landing import latest_version
 from ingestion.pxweb import land_pxweb_table
 from ingestion.settings import load_settings
-from orchestration.assets.sources import staging_labour_market
+from orchestration.assets.sources import source_asset
 from orchestration.resources import PipelineSettings
+
+staging_labour_market = source_asset("staging", "statfin", "labour_market")
 
 pytestmark = pytest.mark.integration
 

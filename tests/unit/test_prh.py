@@ -472,13 +472,14 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
 ) -> None:
     from dagster import materialize
 
-    from orchestration.assets.sources import landing_prh_companies, staging_prh_companies
+    from orchestration.assets.sources import source_asset
     from orchestration.resources import PipelineSettings
 
     monkeypatch.setenv("TILANNEKUVA_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TILANNEKUVA_MODE", "sample")
     resources = {"pipeline": PipelineSettings()}
-    assets = [landing_prh_companies, staging_prh_companies]
+    staging_prh_companies = source_asset("staging", "prh", "companies")
+    assets = [source_asset("landing", "prh", "companies"), staging_prh_companies]
     first = materialize(assets, resources=resources)
     assert first.success
     staged = _materialization(first, ["staging", "prh", "companies"])
@@ -867,13 +868,14 @@ def test_landing_both_sample_dumps_in_order_gives_closures(tmp_path: Path) -> No
 def test_staging_asset_folds_each_new_dump_into_the_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dagster import materialize
 
-    from orchestration.assets.sources import staging_prh_companies
+    from orchestration.assets.sources import source_asset
     from orchestration.resources import PipelineSettings
 
     monkeypatch.setenv("TILANNEKUVA_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TILANNEKUVA_MODE", "sample")
     settings = load_settings(data_dir=tmp_path, mode="sample")
     resources = {"pipeline": PipelineSettings()}
+    staging_prh_companies = source_asset("staging", "prh", "companies")
     _land_sample_dump(settings, "20260930")
     assert materialize([staging_prh_companies], resources=resources).success
     _land_sample_dump(settings, "20261127")
