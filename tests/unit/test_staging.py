@@ -195,3 +195,40 @@ def test_no_good_version_yet_stages_an_empty_file_of_the_declared_schema(setting
     assert table.num_rows == 0 and table.schema.equals(schema_of(SOURCE, NAME), check_metadata=False)
     assert not marker.exists(), "the first version that lands is tidied and validated"
     assert outcome.notes == [("warning", f"{SOURCE}/{NAME}: not yet available; staged an empty file")]
+
+
+def test_prh_plugs_in_its_own_writer(settings: Settings) -> None:
+    """PRH's stager: one parse into five tables, promoted together; failing data moves aside as a folder."""
+    from ingestion.http import make_session
+    from ingestion.prh.land import land_all_companies
+    from ingestion.prh.parse import StagedPrh
+    from ingestion.prh.stage import TABLES, PrhStager
+
+    landed = land_all_companies(settings, make_session(settings))
+    dataset = Dataset("prh", "companies")
+    seen: list[StagedPrh] = []
+
+    def passes(staged: StagedPrh) -> Result:
+        seen.append(staged)
+        return Result([Outcome("companies parsed", staged.companies_rows > 0)])
+
+    outcome = stage(settings.landing_dir, dataset, PrhStager(settings), passes)
+    assert outcome.status == "promoted" and tuple(outcome.paths) == TABLES
+    assert all(path.is_file() for path in outcome.paths.values())
+    assert outcome.rows["companies"] == seen[0].companies_rows and outcome.rows["register_dumps"] == 1
+    assert outcome.extra["register_history"]["folded"] is True
+    companies = outcome.paths["companies"]
+    assert companies.with_name("companies.parquet.landing_version").read_text(encoding="utf-8") == landed.path.name
+    assert not list(companies.parent.glob(".scratch-*")), "the scratch folder is gone once promoted"
+    before = {name: path.read_bytes() for name, path in outcome.paths.items()}
+
+    bad = landed.path.with_name("29991231T000000000000Z")
+    bad.mkdir()
+    for entry in landed.path.iterdir():
+        (bad / entry.name).write_bytes(entry.read_bytes())
+    failed = stage(settings.landing_dir, dataset, PrhStager(settings), always_fails)
+    assert failed.status == "quarantined"
+    assert failed.quarantine == settings.staging_dir / "_quarantine" / "prh" / f"companies-{bad.name}"
+    assert (failed.quarantine / "companies.parquet").is_file()
+    assert {name: path.read_bytes() for name, path in outcome.paths.items()} == before, "every previous file stays"
+    assert failed.failure.endswith("; the previous files stay.")
