@@ -39,6 +39,16 @@ Status = Literal["not_yet_available", "unchanged", "promoted", "quarantined", "f
 Level = Literal["info", "warning"]
 
 
+class Catalogued(Protocol):
+    """A catalogued dataset, as far as staging needs it: where its landing versions are."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 class Validation(Protocol):
     """What a quality suite returns (quality.runner.SuiteResult), as far as staging needs it."""
 
@@ -171,7 +181,7 @@ class FrameStager:
 
 def stage(
     landing_dir: Path,
-    dataset: Any,
+    dataset: Catalogued,
     stager: Stager[T],
     validate: Callable[[T], Validation],
 ) -> StageOutcome:
