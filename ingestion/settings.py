@@ -10,6 +10,7 @@ environment writer for child processes (`settings_env`) and the README's configu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlparse
@@ -38,7 +39,12 @@ def _shown(default: str) -> dict[str, Any]:
 
 
 class Settings(BaseSettings):
-    """Resolved settings; build with `load_settings()`, which turns every refusal into one sentence."""
+    """Resolved settings; build with `load_settings()`, which turns every refusal into one sentence.
+
+    Bounds and choices are declared on the fields and worded by `_sentence`; the checks pydantic
+    cannot express raise `SettingsError` themselves (pydantic lets exceptions other than ValueError
+    through untouched), so their sentence reaches the operator as written, secrets masked.
+    """
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -324,7 +330,7 @@ def _sentence(error: dict[str, Any]) -> str:
     return f"{env_name(field)} must be {wanted}, got {value}."
 
 
-def _one_sentence(build: Any) -> Settings:
+def _one_sentence(build: Callable[[], Settings]) -> Settings:
     """Run `build`, turning pydantic's error report into the first problem as one SettingsError sentence."""
     try:
         return build()
