@@ -220,7 +220,9 @@ def publish_serving(settings: Settings, docs_build: Path | None = None) -> Publi
         if settings.postgres_url:
             from orchestration.postgres import publish_to_postgres
 
-            postgres_schema = publish_to_postgres(settings.postgres_url, tmp_db, [*tables, "publish_info"])
+            postgres_schema = publish_to_postgres(
+                settings.postgres_url.get_secret_value(), tmp_db, [*tables, "publish_info"]
+            )
         for published in (tmp_db, exports, docs):
             if published:
                 read_only_for_others(published)
