@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from orchestration.report.render import build_report
-from orchestration.report.text import LABELS, LANGUAGES
+from serving.report.render import build_report
+from serving.report.text import LABELS, LANGUAGES
 from tests.conftest import CliRun, run_cli
 from tests.helpers import PROJECT_ROOT
 
