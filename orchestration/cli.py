@@ -290,11 +290,11 @@ def main(argv: list[str] | None = None) -> int:
             print(current.to_json() if args.json else render(current))
             return 0
         if args.command == "query":
-            from orchestration.query import query_command
+            from serving.query import query_command
 
             return query_command(settings.serving_path, args.sql, args.format)
         if args.command == "report":
-            from orchestration.report.render import report_command
+            from serving.report.render import report_command
 
             return report_command(settings, args.month, args.lang, args.out, args.pdf)
     except TilannekuvaError as exc:

@@ -172,10 +172,10 @@ def test_failures_leave_serving_whole_and_a_rerun_completes(
 CRASH = textwrap.dedent(
     """
     import os, signal, sys
-    import orchestration.publish as publish
+    import serving.publish as publish
     from ingestion.settings import load_settings
 
-    real_export = publish._export
+    real_export = publish.export_table
     calls = []
 
     def export_then_die(con, name, folder):
@@ -184,7 +184,7 @@ CRASH = textwrap.dedent(
             os.kill(os.getpid(), signal.SIGKILL)
         return real_export(con, name, folder)
 
-    publish._export = export_then_die
+    publish.export_table = export_then_die
     publish.publish_serving(load_settings(data_dir=sys.argv[1], mode="sample"))
     """
 )
@@ -205,7 +205,7 @@ def test_a_crash_during_publish_leaves_the_serving_file_whole(data_dir: Path) ->
     with duckdb.connect(str(serving), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM fct_labour_market_monthly").fetchone()[0] > 0
 
-    from orchestration.publish import publish_serving
+    from serving.publish import publish_serving
 
     published = publish_serving(load_settings(data_dir=data_dir, mode="sample"))
     assert published.tables and serving.read_bytes() != before

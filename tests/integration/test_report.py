@@ -20,8 +20,8 @@ import duckdb
 import pytest
 
 from orchestration.jobs import NIGHTLY_REFRESH_JOB
-from orchestration.report.render import build_report
-from orchestration.report.text import LABELS, LANGUAGES
+from serving.report.render import build_report
+from serving.report.text import LABELS, LANGUAGES
 from tests.conftest import CliRun, run_cli
 from tests.helpers import PROJECT_ROOT
 
