@@ -4,6 +4,7 @@
     python3 tasks.py refresh   # create .venv, install the pinned lock, run the sample refresh
     python3 tasks.py test      # create .venv, install the pinned lock, lint and run every test
     python3 tasks.py lock      # recompile requirements.lock from requirements.in (maintainers)
+    python3 tasks.py settings-table  # regenerate the README's configuration table from ingestion/settings.py
     python3 tasks.py faults    # the full fault-injection matrix and crash kills (docs/reliability.md)
 
 Standard library only: this file runs before anything is installed.
@@ -96,7 +97,20 @@ def lock() -> None:
     )  # fmt: skip
 
 
-COMMANDS = {"refresh": refresh, "test": test, "lock": lock, "setup": setup, "faults": faults}
+def settings_table() -> None:
+    """Regenerate the README's configuration table from the declarations in ingestion/settings.py."""
+    setup()
+    run(BIN / "python", "-m", "ingestion.settings")
+
+
+COMMANDS = {
+    "refresh": refresh,
+    "test": test,
+    "lock": lock,
+    "setup": setup,
+    "faults": faults,
+    "settings-table": settings_table,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -30,7 +30,7 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from ingestion.sample_snapshot.generate import read_classification  # noqa: E402
+from ingestion.sample_snapshot.basics import read_classification  # noqa: E402
 from ingestion.sample_snapshot.prh import business_ids, company_record  # noqa: E402
 
 POOL = 4000

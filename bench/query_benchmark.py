@@ -3,7 +3,7 @@
     .venv/bin/python bench/query_benchmark.py [--serving data/serving/tilannekuva.duckdb] [--repeats 50]
 
 Aim (issue #6): p95 under 50 ms per query on the 2-core reference machine. The queries are the ones
-the BI connection test runs (orchestration/dashboard_queries.py). Each is timed on one long-lived
+the BI connection test runs (serving/dashboard_queries.py). Each is timed on one long-lived
 read-only connection, as a BI tool's connection pool would hold it, after one warm-up run; the cost
 of opening a fresh read-only connection is measured and printed separately.
 """
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingestion.settings import load_settings  # noqa: E402
-from orchestration.dashboard_queries import DASHBOARD_QUERIES  # noqa: E402
+from serving.dashboard_queries import DASHBOARD_QUERIES  # noqa: E402
 
 TARGET_P95_MS = 50.0
 

@@ -30,8 +30,8 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from orchestration.report.render import load_report_data, render_report, write_atomically
-    from orchestration.report.text import LANGUAGES
+    from serving.report.render import load_report_data, render_report, write_atomically
+    from serving.report.text import LANGUAGES
 
     print(f"import (jinja2, babel, matplotlib)  {1000 * (time.perf_counter() - started):8.0f} ms")
     loads, renders = [], {lang: [] for lang in LANGUAGES}

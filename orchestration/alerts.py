@@ -75,8 +75,9 @@ def send_alert(settings: Settings, alert: Alert) -> None:
     if not alert.at:
         alert = Alert(alert.kind, alert.subject, alert.message, alert.run_id, datetime.now(UTC).isoformat())
     _append(settings, alert.line())
-    if not settings.alert_webhook_url:
+    if settings.alert_webhook_url is None:
         return
+    webhook_url = settings.alert_webhook_url.get_secret_value()
     payload = {
         "text": f"tilannekuva: {alert.line()}",
         **asdict(alert),
@@ -84,7 +85,7 @@ def send_alert(settings: Settings, alert: Alert) -> None:
         "mode": settings.mode,
     }
     try:
-        response = requests.post(settings.alert_webhook_url, json=payload, timeout=WEBHOOK_TIMEOUT)
+        response = requests.post(webhook_url, json=payload, timeout=WEBHOOK_TIMEOUT)
         problem = None if response.status_code < 400 else f"HTTP {response.status_code}"
     except requests.RequestException as exc:
         # The exception text carries the full URL: keep only its kind.
@@ -92,7 +93,7 @@ def send_alert(settings: Settings, alert: Alert) -> None:
     if problem:
         failed = Alert(
             "alert_delivery",
-            mask_url(settings.alert_webhook_url),
+            mask_url(webhook_url),
             f"webhook did not take the alert ({problem}); the line above is the alert",
             alert.run_id,
             datetime.now(UTC).isoformat(),

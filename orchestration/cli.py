@@ -25,6 +25,7 @@ from ingestion.http import get_checked, make_session
 from ingestion.refresh import missing_core
 from ingestion.settings import Settings, check_data_dir_writable, load_settings, settings_env
 from ingestion.snapshot import SNAPSHOT_DIR
+from orchestration.jobs import NIGHTLY_REFRESH_JOB, REBUILD_JOB
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 PID_TAG = "tilannekuva/pid"
@@ -149,9 +150,9 @@ def headline(settings: Settings) -> str:
 
 
 def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False) -> int:
-    """Execute the `nightly_refresh` job in this process with live progress and a summary table.
+    """Execute the nightly refresh job (or, with `rebuild`, the rebuild job) in this process with live progress.
 
-    `rebuild` runs everything but the landing (and housekeeping) assets: staging re-parses the
+    The rebuild job runs everything but the landing (and housekeeping) assets: staging re-parses the
     landed files and dbt and publish rebuild from them, so nothing touches the network.
     """
     os.environ.update(settings_env(settings))
@@ -162,11 +163,8 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
     from orchestration.definitions import defs
     from orchestration.progress import echo_to, error_text, summarise
 
-    job = defs.resolve_job_def("nightly_refresh")
-    selection = None
+    job = defs.resolve_job_def(REBUILD_JOB if rebuild else NIGHTLY_REFRESH_JOB)
     if rebuild:
-        keys = defs.resolve_asset_graph().get_all_asset_keys()
-        selection = [k for k in keys if k.path[0] not in ("landing", "maintenance")]
         # Staging skips a landing version it has already staged; a rebuild re-parses every one.
         for marker in settings.staging_dir.rglob("*.parquet.landing_version"):
             marker.unlink()
@@ -192,7 +190,6 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            asset_selection=selection,
             run_config={"loggers": loggers},
             tags={
                 "tilannekuva/mode": settings.mode,
@@ -249,7 +246,7 @@ def check_sources_command(settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tilannekuva", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    refresh = commands.add_parser("refresh", help="run the nightly_refresh job now")
+    refresh = commands.add_parser("refresh", help=f"run the {NIGHTLY_REFRESH_JOB} job now")
     refresh.add_argument("--mode", choices=["sample", "live"], help="sample snapshot or live APIs (default: sample)")
     refresh.add_argument("--area", help="employment area code, e.g. TA24 (default: TILANNEKUVA_AREA or TA24)")
     rebuild = commands.add_parser("rebuild", help="re-parse everything from landing and rebuild, without network")
@@ -293,11 +290,11 @@ def main(argv: list[str] | None = None) -> int:
             print(current.to_json() if args.json else render(current))
             return 0
         if args.command == "query":
-            from orchestration.query import query_command
+            from serving.query import query_command
 
             return query_command(settings.serving_path, args.sql, args.format)
         if args.command == "report":
-            from orchestration.report.render import report_command
+            from serving.report.render import report_command
 
             return report_command(settings, args.month, args.lang, args.out, args.pdf)
     except TilannekuvaError as exc:

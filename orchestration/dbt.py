@@ -26,6 +26,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE
 from ingestion.settings import Settings, settings_env
+from orchestration.jobs import NIGHTLY_REFRESH_JOB
 from orchestration.resources import PipelineSettings
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -82,7 +83,6 @@ class TilannekuvaTranslator(DagsterDbtTranslator):
 
 PUBLISHED_INPUTS_FILE = "published_inputs.json"
 REBUILD_TRIGGER = ("tilannekuva/trigger", "rebuild")
-SKIPPING_JOB = "nightly_refresh"  # orchestration.definitions: schedule, release sensor and CLI run it
 KEPT_TAG = "tilannekuva/warehouse"
 KEPT_MESSAGE = "nothing changed, warehouse kept"
 # The freshness facts a build publishes; the time and outcome of the last attempt are left out, so
@@ -185,7 +185,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: Pi
     settings = pipeline.get()
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     rebuild = context.run.tags.get(REBUILD_TRIGGER[0]) == REBUILD_TRIGGER[1]
-    if context.run.job_name == SKIPPING_JOB and not rebuild:
+    if context.run.job_name == NIGHTLY_REFRESH_JOB and not rebuild:
         reason = rebuild_reason(settings)
         if reason is None:
             context.log.info(f"{KEPT_MESSAGE}: every input equals that of the last publish; dbt build skipped")

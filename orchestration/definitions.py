@@ -1,4 +1,4 @@
-"""The one Dagster `Definitions` object: assets by layer, checks, the nightly job and its schedule."""
+"""The one Dagster `Definitions` object: assets by layer, checks, the nightly and rebuild jobs, the schedule."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from orchestration.assets.retention import landing_retention
 from orchestration.assets.serving import publish
 from orchestration.assets.sources import SOURCE_ASSETS
 from orchestration.dbt import dbt_models, dbt_resource
+from orchestration.jobs import NIGHTLY_REFRESH_JOB, NIGHTLY_REFRESH_SCHEDULE, REBUILD_JOB
 from orchestration.progress import progress_logger
 from orchestration.resources import PipelineSettings
 from orchestration.sensors import source_release_sensor
@@ -26,15 +27,25 @@ from orchestration.sqlite_storage import RUN_SHARD_DIR  # noqa: F401  (registers
 # In-process: on two cores a multiprocess executor costs more in start-up than it wins, and the
 # DuckDB writers (dbt, publish) must run one at a time anyway.
 nightly_refresh = define_asset_job(
-    "nightly_refresh",
+    NIGHTLY_REFRESH_JOB,
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
     hooks=CHECK_HOOKS,
     description="Fetch every source, validate, build the marts with dbt and publish the serving warehouse.",
 )
 
+# `tilannekuva rebuild`: no landing (no network) and no housekeeping; the CLI also clears the staging
+# markers first so that staging re-parses every landed version instead of skipping the staged ones.
+rebuild = define_asset_job(
+    REBUILD_JOB,
+    selection=AssetSelection.all() - AssetSelection.key_prefixes(["landing"], ["maintenance"]),
+    executor_def=in_process_executor,
+    hooks=CHECK_HOOKS,
+    description="Re-parse every landed version, validate, build the marts and publish, without the network.",
+)
+
 nightly_refresh_schedule = ScheduleDefinition(
-    name="nightly_refresh_schedule",
+    name=NIGHTLY_REFRESH_SCHEDULE,
     job=nightly_refresh,
     cron_schedule="30 3 * * *",
     execution_timezone="Europe/Helsinki",
@@ -44,7 +55,7 @@ nightly_refresh_schedule = ScheduleDefinition(
 
 defs = Definitions(
     assets=[*SOURCE_ASSETS, dbt_models, publish, monthly_report, landing_retention],
-    jobs=[nightly_refresh],
+    jobs=[nightly_refresh, rebuild],
     schedules=[nightly_refresh_schedule],
     sensors=[source_release_sensor, alert_on_run_failure],
     # `progress` runs only when run config names it (the CLI); other runs log to the console.

@@ -25,9 +25,9 @@ from dagster import (
 from ingestion.http import make_session
 from ingestion.releases import ReleaseState, poll_releases
 from ingestion.settings import load_settings
+from orchestration.jobs import NIGHTLY_REFRESH_JOB
 
 POLL_SECONDS = 15 * 60
-JOB_NAME = "nightly_refresh"
 
 
 def affected_keys(context: SensorEvaluationContext, releases: list[ReleaseState]) -> list[AssetKey]:
@@ -40,7 +40,7 @@ def affected_keys(context: SensorEvaluationContext, releases: list[ReleaseState]
 
 @sensor(
     name="source_release_sensor",
-    job_name=JOB_NAME,
+    job_name=NIGHTLY_REFRESH_JOB,
     minimum_interval_seconds=POLL_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
     description="Polls source release stamps (metadata only) and refreshes just the affected assets.",

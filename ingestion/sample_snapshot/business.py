@@ -28,16 +28,16 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.sample_snapshot.generate import (
+from ingestion.sample_snapshot.basics import (
     PXWEB_DIR,
     SAMPLE_NOTE,
     SAMPLE_SUFFIX,
     Anchor,
     Municipality,
-    _data_lines,
+    data_lines,
+    gzip_bytes,
+    json_bytes,
 )
-from ingestion.sample_snapshot.generate import _gzip_bytes as gzip_bytes
-from ingestion.sample_snapshot.generate import _json_bytes as json_bytes
 from ingestion.sample_snapshot.occupations import classification_item_documents
 
 MODULE_DIR = Path(__file__).resolve().parent
@@ -180,7 +180,7 @@ BANKRUPTCY_SEASON = np.array([1.05, 1.05, 1.1, 1.05, 1.0, 0.9, 0.6, 0.95, 1.1, 1
 
 def read_industries(path: Path = INDUSTRIES_CSV) -> list[dict[str, str]]:
     """The TOL 2008 rows of the sample, in file order."""
-    return list(csv.DictReader(_data_lines(path)))
+    return list(csv.DictReader(data_lines(path)))
 
 
 def _population(municipalities: list[Municipality], anchors: dict[str, Anchor]) -> np.ndarray:

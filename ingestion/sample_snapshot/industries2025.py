@@ -15,15 +15,15 @@ list, and the maps as objects (the shape answered to `content=data&meta=max`).
 
 from __future__ import annotations
 
-from ingestion.sample_snapshot.business import INDUSTRY_CLASSIFICATION_ID, read_industries
-from ingestion.sample_snapshot.generate import (
+from ingestion.sample_snapshot.basics import (
     CLASSIFICATION_LIST_PATH,
     CLASSIFICATION_URL,
     CORRESPONDENCE_LIST_PATH,
-    _json_bytes,
     add_correspondences,
+    json_bytes,
     maps_path,
 )
+from ingestion.sample_snapshot.business import INDUSTRY_CLASSIFICATION_ID, read_industries
 from ingestion.sample_snapshot.occupations import CLASSIFICATION_ID as OCCUPATION_CLASSIFICATION_ID
 from ingestion.sample_snapshot.occupations import classification_item_documents
 
@@ -137,8 +137,8 @@ def tol2025_documents(correspondence_listing: bytes) -> dict[str, bytes]:
     }
     return {
         **classification_item_documents(TOL2025_ID, rows),
-        maps_path(CORRESPONDENCE_ID, "fi"): _json_bytes(_maps(rows)),
-        CLASSIFICATION_LIST_PATH: _json_bytes(
+        maps_path(CORRESPONDENCE_ID, "fi"): json_bytes(_maps(rows)),
+        CLASSIFICATION_LIST_PATH: json_bytes(
             sorted(f"{CLASSIFICATION_URL}classifications/{i}?format=json" for i in listed)
         ),
         CORRESPONDENCE_LIST_PATH: add_correspondences(

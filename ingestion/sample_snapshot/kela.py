@@ -23,8 +23,11 @@ from typing import Any
 import numpy as np
 
 from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT
-from ingestion.sample_snapshot.generate import Anchor, Municipality
-from ingestion.sample_snapshot.generate import _json_bytes as json_bytes
+from ingestion.sample_snapshot.basics import (
+    Anchor,
+    Municipality,
+    json_bytes,
+)
 
 SEED = 20261119
 PACKAGE = KELA_UNEMPLOYMENT_BENEFIT.package_id

@@ -10,11 +10,11 @@ data keyed by the municipality valid at the time be summed into today's municipa
 
 from __future__ import annotations
 
-from ingestion.sample_snapshot.generate import (
+from ingestion.sample_snapshot.basics import (
     CORRESPONDENCE_LIST_PATH,
     Municipality,
-    _json_bytes,
     add_correspondences,
+    json_bytes,
     maps_path,
 )
 
@@ -47,7 +47,7 @@ def succession_documents(municipalities: list[Municipality], listing: bytes) -> 
             }
             for code, target in sorted(pairs)
         ]
-        docs[maps_path(local_id, "fi")] = _json_bytes(maps)
+        docs[maps_path(local_id, "fi")] = json_bytes(maps)
         listed.append(local_id)
     docs[CORRESPONDENCE_LIST_PATH] = add_correspondences(listing, listed)
     return docs

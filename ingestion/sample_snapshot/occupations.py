@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.sample_snapshot.generate import (
+from ingestion.sample_snapshot.basics import (
     CLASSIFICATIONS_DIR,
     PERSON_THRESHOLD,
     PXWEB_DIR,
@@ -27,10 +27,10 @@ from ingestion.sample_snapshot.generate import (
     VACANCY_THRESHOLD,
     Anchor,
     Municipality,
-    _data_lines,
+    data_lines,
+    gzip_bytes,
+    json_bytes,
 )
-from ingestion.sample_snapshot.generate import _gzip_bytes as gzip_bytes
-from ingestion.sample_snapshot.generate import _json_bytes as json_bytes
 
 MODULE_DIR = Path(__file__).resolve().parent
 OCCUPATIONS_CSV = MODULE_DIR / "occupations.csv"
@@ -53,7 +53,7 @@ SEASON = np.array([1.06, 1.05, 1.01, 0.98, 0.95, 1.05, 1.06, 0.99, 0.96, 0.94, 0
 
 def read_occupations(path: Path = OCCUPATIONS_CSV) -> list[dict[str, str]]:
     """The abridged classification rows, in file order."""
-    return list(csv.DictReader(_data_lines(path)))
+    return list(csv.DictReader(data_lines(path)))
 
 
 def table_list_entry() -> dict[str, Any]:

@@ -12,15 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.sample_snapshot.generate import (
+from ingestion.sample_snapshot.basics import (
     PXWEB_DIR,
     SAMPLE_NOTE,
     SAMPLE_SUFFIX,
     Anchor,
     Municipality,
+    gzip_bytes,
+    json_bytes,
 )
-from ingestion.sample_snapshot.generate import _gzip_bytes as gzip_bytes
-from ingestion.sample_snapshot.generate import _json_bytes as json_bytes
 
 SEED = 20260401
 YEARS = [str(y) for y in range(2019, 2026)]

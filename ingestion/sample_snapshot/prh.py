@@ -28,7 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.sample_snapshot.generate import Anchor, Municipality
+from ingestion.sample_snapshot.basics import (
+    Anchor,
+    Municipality,
+)
 
 SEED = 20261127
 PEOPLE_PER_COMPANY = 700

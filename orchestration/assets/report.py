@@ -2,7 +2,7 @@
 
 Reads only the serving warehouse (read-only) and writes
 `data/serving/reports/tilannekuva_<AREA>_<YYYY-MM>_<lang>.html` in Finnish, Swedish and English;
-the rendering itself is plain Python in `orchestration.report`.
+the rendering itself is plain Python in `serving.report`.
 """
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
@@ -24,8 +24,8 @@ from orchestration.resources import PipelineSettings
 def monthly_report(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
     """Runs after a good publish, so the report always matches the serving file next to it."""
     # Imported here: matplotlib and Babel would add about a second to every Dagster code-location load.
-    from orchestration.report.render import write_reports
-    from orchestration.report.text import LANGUAGES
+    from serving.report.render import write_reports
+    from serving.report.text import LANGUAGES
 
     settings = pipeline.get()
     out_dir = settings.serving_dir / "reports"

@@ -10,8 +10,8 @@ from dagster_dbt import DbtCliResource
 
 from ingestion.settings import settings_env
 from orchestration.dbt import DBT_PROJECT, build_inputs, dbt_models, record_published_inputs
-from orchestration.publish import publish_serving
 from orchestration.resources import PipelineSettings
+from serving.publish import publish_serving
 
 
 def generate_dbt_docs(dbt: DbtCliResource, target: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from orchestration.dashboard_queries import DASHBOARD_QUERIES
+from serving.dashboard_queries import DASHBOARD_QUERIES
 from tests.conftest import CliRun
 
 pytestmark = pytest.mark.integration

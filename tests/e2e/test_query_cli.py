@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.query import QueryError, check_read_only, render, run_query
+from serving.query import QueryError, check_read_only, render, run_query
 from tests.conftest import CliRun, run_cli
 
 pytestmark = pytest.mark.integration

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from orchestration.jobs import NIGHTLY_REFRESH_JOB
 from tests.helpers import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
@@ -183,7 +184,7 @@ def test_a_materialisation_can_be_launched_and_runs(dagster_dev: str) -> None:
         "selector": {
             "repositoryLocationName": location,
             "repositoryName": "__repository__",
-            "jobName": "nightly_refresh",
+            "jobName": NIGHTLY_REFRESH_JOB,
             "assetSelection": [{"path": SMALL_ASSET}],
         },
         "mode": "default",

@@ -16,7 +16,7 @@ import pytest
 
 from ingestion.errors import SettingsError, TilannekuvaError
 from ingestion.settings import load_settings
-from orchestration.publish import publish_serving
+from serving.publish import publish_serving
 from tests.helpers import PROJECT_ROOT
 
 SECRET = "s3cr3t-T0KEN-do-not-log"

@@ -15,7 +15,7 @@ from ingestion.http import RETRY_AFTER_MAX_SECONDS, SourceSession
 from ingestion.jsonstat import MAX_JSON_DEPTH, load_json, parse_jsonstat2
 from ingestion.pxweb import check_answer
 from ingestion.settings import load_settings
-from orchestration.query import QueryError, run_query
+from serving.query import QueryError, run_query
 
 HOSTILE_SETTINGS = [
     ({"area": "TA24'; DROP TABLE dim_area; --"}, "TILANNEKUVA_AREA"),

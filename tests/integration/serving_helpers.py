@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publish import MART_SCHEMA
+from serving.publish import MART_SCHEMA
 from tests.conftest import CliRun
 
 CORE_MARTS = ("dim_area", "fct_labour_market_monthly")

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from ingestion.settings import load_settings
-from orchestration.publish import publish_serving
+from serving.publish import publish_serving
 from tests.conftest import CliRun
 from tests.helpers import PROJECT_ROOT
 from tests.integration.serving_helpers import copy_data_dir

@@ -7,7 +7,7 @@ import json
 import duckdb
 import pytest
 
-from orchestration.dictionary import DICTIONARY_PATH, MISSING_FI, REGENERATE, generate, render, tables_from_manifest
+from serving.dictionary import DICTIONARY_PATH, MISSING_FI, REGENERATE, generate, render, tables_from_manifest
 from tests.conftest import CliRun
 
 pytestmark = pytest.mark.integration

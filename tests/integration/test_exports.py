@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from ingestion.settings import load_settings
-from orchestration.publish import KEEP_VERSIONS, PublishError, publish_serving
+from serving.publish import KEEP_VERSIONS, PublishError, publish_serving
 from tests.conftest import CliRun
 from tests.integration.serving_helpers import copy_data_dir
 

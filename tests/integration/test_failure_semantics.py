@@ -25,6 +25,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, build_run_statu
 
 from ingestion.settings import load_settings, settings_env
 from orchestration.cli import main
+from orchestration.jobs import NIGHTLY_REFRESH_JOB, REBUILD_JOB
 from orchestration.status import collect_status, render
 from tests.conftest import CliRun, run_cli
 from tests.helpers import PROJECT_ROOT
@@ -91,7 +92,7 @@ def _run_dbt_and_publish_in_process(data_dir: Path, monkeypatch: pytest.MonkeyPa
     settings = load_settings(data_dir=data_dir, mode="sample")
     for key, value in settings_env(settings).items():
         monkeypatch.setenv(key, value)
-    job = defs.resolve_job_def("nightly_refresh")
+    job = defs.resolve_job_def(NIGHTLY_REFRESH_JOB)
     # The classification's dbt models and publish (the staged files as they are).
     keys = [
         AssetKey(["staging", "stg_classifications__municipality_areas"]),
@@ -132,7 +133,7 @@ def test_failures_leave_serving_whole_and_a_rerun_completes(
     runs = [line for line in lines if " RUN_FAILURE " in line]
     assert len(checks) + len(runs) == len(lines), lines
     assert any("marts/dim_area:unique_combination_of_columns_dim_area_area_code" in line for line in checks), lines
-    assert [line for line in runs if " RUN_FAILURE nightly_refresh step dbt_models: " in line], lines
+    assert [line for line in runs if f" RUN_FAILURE {NIGHTLY_REFRESH_JOB} step dbt_models: " in line], lines
 
     # 2. New data fails its blocking suite: quarantined, not promoted; the run fails offline.
     bad = _tamper_latest_labour_market(data_dir)
@@ -144,7 +145,7 @@ def test_failures_leave_serving_whole_and_a_rerun_completes(
     assert (data_dir / "staging" / "_quarantine" / "statfin" / f"labour_market-{bad.name}.parquet").exists()
     lines = alerts.read_text(encoding="utf-8").splitlines()
     assert any("CHECK_FAILURE staging/statfin/labour_market:" in line for line in lines), lines
-    assert any("RUN_FAILURE nightly_refresh step" in line and "labour_market" in line for line in lines), lines
+    assert any(f"RUN_FAILURE {REBUILD_JOB} step" in line and "labour_market" in line for line in lines), lines
 
     monkeypatch.setenv("DAGSTER_HOME", str(data_dir / "dagster_home"))
     assert main(["status", "--json"]) == 0
@@ -171,10 +172,10 @@ def test_failures_leave_serving_whole_and_a_rerun_completes(
 CRASH = textwrap.dedent(
     """
     import os, signal, sys
-    import orchestration.publish as publish
+    import serving.publish as publish
     from ingestion.settings import load_settings
 
-    real_export = publish._export
+    real_export = publish.export_table
     calls = []
 
     def export_then_die(con, name, folder):
@@ -183,7 +184,7 @@ CRASH = textwrap.dedent(
             os.kill(os.getpid(), signal.SIGKILL)
         return real_export(con, name, folder)
 
-    publish._export = export_then_die
+    publish.export_table = export_then_die
     publish.publish_serving(load_settings(data_dir=sys.argv[1], mode="sample"))
     """
 )
@@ -204,7 +205,7 @@ def test_a_crash_during_publish_leaves_the_serving_file_whole(data_dir: Path) ->
     with duckdb.connect(str(serving), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM fct_labour_market_monthly").fetchone()[0] > 0
 
-    from orchestration.publish import publish_serving
+    from serving.publish import publish_serving
 
     published = publish_serving(load_settings(data_dir=data_dir, mode="sample"))
     assert published.tables and serving.read_bytes() != before

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, RunsFilter
 
+from orchestration.jobs import NIGHTLY_REFRESH_JOB
 from tests.conftest import CliRun, run_cli
 
 pytestmark = pytest.mark.integration
@@ -41,7 +42,7 @@ def test_no_change_refresh_keeps_the_warehouse_byte_for_byte(sample_refresh: Cli
     assert _digests(data_dir) == before
     assert (data_dir / "serving" / "exports").resolve() == exports_before
     with DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
-        [latest] = instance.get_runs(RunsFilter(job_name="nightly_refresh"), limit=1)
+        [latest] = instance.get_runs(RunsFilter(job_name=NIGHTLY_REFRESH_JOB), limit=1)
         assert latest.tags.get("tilannekuva/warehouse") == "kept"
         log = "\n".join(
             e.user_message for e in instance.all_logs(latest.run_id) if "warehouse kept" in (e.user_message or "")

@@ -18,8 +18,8 @@ import psycopg
 import pytest
 
 from ingestion.settings import Settings, load_settings
-from orchestration.postgres import LIVE_SCHEMA, PREVIOUS_SCHEMA, READER_ROLE
-from orchestration.publish import PublishError, publish_serving
+from serving.postgres import LIVE_SCHEMA, PREVIOUS_SCHEMA, READER_ROLE
+from serving.publish import PublishError, publish_serving
 from tests.conftest import CliRun
 from tests.integration.serving_helpers import copy_data_dir
 

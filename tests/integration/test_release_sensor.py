@@ -13,6 +13,7 @@ from ingestion.landing import LandingVersion
 from ingestion.releases import classification_release, poll_releases, pxweb_release
 from ingestion.settings import Settings, load_settings
 from orchestration.definitions import defs
+from orchestration.jobs import NIGHTLY_REFRESH_JOB
 from orchestration.sensors import source_release_sensor
 
 pytestmark = pytest.mark.integration
@@ -76,7 +77,7 @@ def test_sensor_requests_only_the_released_dataset_and_downstream(settings: Sett
     assert AssetKey(["landing", "classifications", "municipality_areas"]) not in keys
     assert AssetKey(["landing", "statfin", "population"]) not in keys
     assert request.run_key == f"release:statfin/labour_market@{SNAPSHOT_STAMP}"
-    defs.resolve_job_def("nightly_refresh").get_subset(asset_selection=keys)
+    defs.resolve_job_def(NIGHTLY_REFRESH_JOB).get_subset(asset_selection=keys)
 
     again = source_release_sensor(build_sensor_context(definitions=defs, cursor=result.cursor))
     assert isinstance(again, SkipReason) and "no new releases" in (again.skip_message or "")
@@ -91,9 +92,9 @@ def test_sensor_skips_when_landing_is_current(settings: Settings) -> None:
 
 
 def test_sensors_and_alert_hooks_are_registered() -> None:
-    assert defs.resolve_sensor_def("source_release_sensor").job_name == "nightly_refresh"
+    assert defs.resolve_sensor_def("source_release_sensor").job_name == NIGHTLY_REFRESH_JOB
     assert defs.resolve_sensor_def("alert_on_run_failure") is not None
-    job = defs.resolve_job_def("nightly_refresh")
+    job = defs.resolve_job_def(NIGHTLY_REFRESH_JOB)
     assert {h.name for h in job.hook_defs} == {
         "alert_on_failed_checks_after_success",
         "alert_on_failed_checks_after_failure",

@@ -19,8 +19,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from orchestration.report.render import build_report
-from orchestration.report.text import LABELS, LANGUAGES
+from orchestration.jobs import NIGHTLY_REFRESH_JOB
+from serving.report.render import build_report
+from serving.report.text import LABELS, LANGUAGES
 from tests.conftest import CliRun, run_cli
 from tests.helpers import PROJECT_ROOT
 
@@ -153,7 +154,7 @@ def test_report_asset_runs_after_publish_in_the_nightly_job() -> None:
     node = defs.resolve_asset_graph().get(key)
     assert node.group_name == "report"
     assert AssetKey(["serving", "tilannekuva"]) in node.parent_keys
-    job = defs.resolve_job_def("nightly_refresh")
+    job = defs.resolve_job_def(NIGHTLY_REFRESH_JOB)
     assert "report__monthly_report" in {n.name for n in job.graph.nodes}
 
 

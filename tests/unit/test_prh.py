@@ -444,7 +444,7 @@ def test_release_poll_reads_the_dump_version_without_downloading(tmp_path: Path)
 
 
 def test_sample_dump_covers_every_municipality_by_population() -> None:
-    from ingestion.sample_snapshot.generate import read_anchors, read_classification
+    from ingestion.sample_snapshot.basics import read_anchors, read_classification
 
     dump = NEWEST_DUMP
     assert dump.stat().st_size <= 2 * 1024 * 1024, "the bundled sample dump stays small"

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from ingestion.errors import SettingsError
-from orchestration.report import charts
-from orchestration.report.data import (
+from serving.report import charts
+from serving.report.data import (
     AlertRow,
     BenefitCost,
     Caveats,
@@ -21,8 +21,8 @@ from orchestration.report.data import (
     ReportData,
     TrendSeries,
 )
-from orchestration.report.render import render_report, report_filename
-from orchestration.report.text import LABELS, LANGUAGES, NumberRenderer, check_language, format_number, sentences
+from serving.report.render import render_report, report_filename
+from serving.report.text import LABELS, LANGUAGES, NumberRenderer, check_language, format_number, sentences
 
 NBSP = "\u00a0"
 MONTH = dt.date(2026, 6, 1)
@@ -219,7 +219,7 @@ def test_report_file_name() -> None:
 def test_business_rows_are_shown_per_source() -> None:
     from dataclasses import replace
 
-    from orchestration.report.data import BusinessRow
+    from serving.report.data import BusinessRow
 
     rows = [
         BusinessRow("prh", "month", MONTH, fig(120), fig(80), fig(40), fig(3), fig(12000), fig(1)),

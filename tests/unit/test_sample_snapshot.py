@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from ingestion.sample_snapshot import basics
 from ingestion.sample_snapshot import generate as gen
 
 SNAPSHOT = Path(gen.__file__).resolve().parent
@@ -59,8 +60,8 @@ def arrays(cube: dict[str, Any]) -> dict[str, Any]:
 
 
 def _maps(target: str, lang: str = "fi") -> list[dict[str, Any]]:
-    local_id = gen.correspondence_id(target, gen.CURRENT_CLASSIFICATION_DATE)
-    return _load(gen.maps_path(local_id, lang))
+    local_id = basics.correspondence_id(target, basics.CURRENT_CLASSIFICATION_DATE)
+    return _load(basics.maps_path(local_id, lang))
 
 
 def _membership(target: str) -> dict[str, str]:
@@ -132,11 +133,11 @@ def test_suppression_only_municipal(cube: dict[str, Any], arrays: dict[str, Any]
     for code in gen.PERSON_CODES:
         v = values[is_municipal, :, contents.index(code)]
         visible = v[~np.isnan(v)]
-        assert not ((visible > 0) & (visible < gen.PERSON_THRESHOLD)).any(), code
+        assert not ((visible > 0) & (visible < basics.PERSON_THRESHOLD)).any(), code
     for code in gen.VACANCY_CODES:
         v = values[is_municipal, :, contents.index(code)]
         visible = v[~np.isnan(v)]
-        assert not ((visible > 0) & (visible < gen.VACANCY_THRESHOLD)).any(), code
+        assert not ((visible > 0) & (visible < basics.VACANCY_THRESHOLD)).any(), code
 
 
 def test_aggregates_add_up(arrays: dict[str, Any]) -> None:
@@ -225,12 +226,12 @@ def test_series_shape(arrays: dict[str, Any]) -> None:
 
 
 def test_classification_maps() -> None:
-    listing = _load(gen.CORRESPONDENCE_LIST_PATH)
+    listing = _load(basics.CORRESPONDENCE_LIST_PATH)
     # the list endpoint answers URI strings on the canonical host, with a literal '#' and '?format=json'
-    assert all(isinstance(uri, str) and uri.startswith(gen.CLASSIFICATION_URL) for uri in listing)
+    assert all(isinstance(uri, str) and uri.startswith(basics.CLASSIFICATION_URL) for uri in listing)
     assert all(uri.endswith("?format=json") and "#" in uri for uri in listing)
-    ids = {uri[len(gen.CLASSIFICATION_URL) + len("correspondenceTables/") : -len("?format=json")] for uri in listing}
-    for date in gen.CLASSIFICATION_DATES:
+    ids = {uri[len(basics.CLASSIFICATION_URL) + len("correspondenceTables/") : -len("?format=json")] for uri in listing}
+    for date in basics.CLASSIFICATION_DATES:
         for target in ("tyollisyysalue", "seutukunta", "maakunta"):
             assert f"kunta_1_{date}#{target}_1_{date}" in ids
 
@@ -242,10 +243,10 @@ def test_classification_maps() -> None:
     assert len(set(_membership("maakunta").values())) == 19
 
     for target in ("tyollisyysalue", "seutukunta", "maakunta"):
-        for lang in gen.LANGUAGES:
+        for lang in basics.LANGUAGES:
             maps = _maps(target, lang)
             assert len(maps) == 308
-            local_id = gen.correspondence_id(target, gen.CURRENT_CLASSIFICATION_DATE)
+            local_id = basics.correspondence_id(target, basics.CURRENT_CLASSIFICATION_DATE)
             for item in maps:
                 assert item["correspondenceTable"]["localId"] == local_id
                 for side in ("sourceItem", "targetItem"):

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from ingestion.errors import SettingsError
-from ingestion.settings import check_data_dir_writable, load_settings
+from ingestion.settings import (
+    Settings,
+    check_data_dir_writable,
+    configuration_table,
+    env_name,
+    load_settings,
+    readme_configuration_section,
+    settings_env,
+)
 from tests.conftest import run_cli
 
 
@@ -83,3 +91,56 @@ def test_cli_unreachable_live_source(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     _assert_one_sentence(result.stderr, "TILANNEKUVA_PXWEB_BASE_URL cannot be reached at http://127.0.0.1:9/")
+
+
+def test_every_setting_can_be_set_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TILANNEKUVA_HTTP_CONNECT_TIMEOUT", "3.5")
+    monkeypatch.setenv("TILANNEKUVA_HTTP_MAX_RESPONSE_BYTES", "4096")
+    settings = load_settings(data_dir=tmp_path)
+    assert (settings.connect_timeout, settings.max_response_bytes) == (3.5, 4096)
+    assert load_settings(data_dir=tmp_path, connect_timeout=2.0).connect_timeout == 2.0, "arguments still win"
+
+
+def test_the_environment_writer_round_trips(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What a child process is given reads back as the very same settings, every field included."""
+    settings = load_settings(
+        data_dir=tmp_path,
+        mode="live",
+        sources=("statfin", "kela/unemployment_benefit"),
+        connect_timeout=4.0,
+        max_response_bytes=2048,
+        postgres_url="postgresql://u:pw@127.0.0.1/db",
+        alert_webhook_url="https://hooks.example.org/x",
+    )
+    env = settings_env(settings)
+    assert set(env) == {env_name(name) for name in Settings.model_fields}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings() == settings
+
+
+def test_connect_timeout_error_names_its_own_variable() -> None:
+    with pytest.raises(
+        SettingsError, match=r"^TILANNEKUVA_HTTP_CONNECT_TIMEOUT must be between 0 and 600, got 0\.0\.$"
+    ):
+        load_settings(connect_timeout=0.0)
+
+
+def test_a_malformed_number_in_the_environment_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TILANNEKUVA_HTTP_MAX_RESPONSE_BYTES", "lots")
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert str(refused.value) == "TILANNEKUVA_HTTP_MAX_RESPONSE_BYTES must be a whole number, got 'lots'."
+
+
+def test_secrets_never_print(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, postgres_url="postgresql://u:hunter2@db/x")
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings)
+    assert settings.postgres_url is not None and settings.postgres_url.get_secret_value().endswith("hunter2@db/x")
+
+
+def test_the_readme_configuration_table_is_generated_from_the_settings() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert readme_configuration_section(readme) == configuration_table(), (
+        "README's configuration table differs from ingestion/settings.py: run `python3 tasks.py settings-table`"
+    )

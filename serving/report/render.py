@@ -17,15 +17,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ingestion.errors import SettingsError
 from ingestion.settings import Settings
-from orchestration.report import charts
-from orchestration.report.data import (
+from serving.report import charts
+from serving.report.data import (
     GROUP_INDICATORS,
     HEADLINE_INDICATORS,
     VACANCY_INDICATORS,
     ReportData,
     load_report_data,
 )
-from orchestration.report.text import (
+from serving.report.text import (
     DECIMALS,
     LABELS,
     NumberRenderer,
@@ -38,7 +38,7 @@ from orchestration.report.text import (
 )
 
 _ENV = Environment(
-    loader=PackageLoader("orchestration.report", "templates"),
+    loader=PackageLoader("serving.report", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     undefined=StrictUndefined,
     trim_blocks=True,

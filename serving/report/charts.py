@@ -17,7 +17,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter
 
-from orchestration.report.text import format_number
+from serving.report.text import format_number
 
 COLOURS = {"area": "#0b5394", "region": "#e69138", "country": "#38761d", "peer": "#b7b7b7"}
 RC = {

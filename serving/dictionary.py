@@ -2,9 +2,10 @@
 
 Generated from the dbt manifest (the contracts give every mart column its name and type; the English
 text is the dbt `description`, the Finnish one `config.meta.description_fi` in the same YAML) plus the
-publish step's own `publish_info` table. `python -m orchestration.dictionary` rewrites
-docs/data_dictionary.md; a test regenerates it and fails when the committed file differs. Marts
-without a Finnish (or English) description are flagged in the output, never a reason to fail.
+publish step's own `publish_info` table. `python -m orchestration.write_dictionary` parses dbt and
+rewrites docs/data_dictionary.md with `write_dictionary`; a test regenerates it and fails when the
+committed file differs. Marts without a Finnish (or English) description are flagged in the output,
+never a reason to fail.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orchestration.publish import MART_SCHEMA, PUBLISH_INFO_COLUMNS
+from serving.publish import MART_SCHEMA, PUBLISH_INFO_COLUMNS
 
 DICTIONARY_PATH = Path(__file__).resolve().parents[1] / "docs" / "data_dictionary.md"
 MISSING_FI = "⚠ *suomenkielinen kuvaus puuttuu*"
 MISSING_EN = "⚠ *no description*"
-REGENERATE = "python -m orchestration.dictionary"
+REGENERATE = "python -m orchestration.write_dictionary"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def publish_info_table() -> Table:
     """The table the publish step adds to every serving file."""
     return Table(
         name="publish_info",
-        path="orchestration/publish.py",
+        path="serving/publish.py",
         description="One row per source dataset: when the serving file was published, from which landing "
         "version and source release, and whether the data are the bundled sample.",
         description_fi="Rivi kutakin lähdeaineistoa kohden: milloin julkaisu tehtiin, mistä raakavastausten "
@@ -152,11 +153,8 @@ def generate(manifest_path: Path) -> str:
     return render([*tables_from_manifest(manifest), publish_info_table()])
 
 
-def main() -> int:
-    """Parse dbt if needed, rewrite docs/data_dictionary.md and name what lacks a Finnish description."""
-    from orchestration.dbt import ensure_manifest
-
-    manifest_path = ensure_manifest()
+def write_dictionary(manifest_path: Path) -> int:
+    """Rewrite docs/data_dictionary.md from one dbt manifest.json and name what lacks a Finnish description."""
     text = generate(manifest_path)
     DICTIONARY_PATH.parent.mkdir(parents=True, exist_ok=True)
     DICTIONARY_PATH.write_text(text, encoding="utf-8")
@@ -166,7 +164,3 @@ def main() -> int:
     for name, gaps in missing.items():
         print(f"  no Finnish description: {name}: {', '.join(gaps)}", file=sys.stderr)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

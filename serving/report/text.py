@@ -14,7 +14,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from orchestration.report.data import Figure, ReportData
+from serving.report.data import Figure, ReportData
 
 LANGUAGES = ("fi", "sv", "en")
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}

@@ -23,7 +23,7 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-from orchestration.publish import PublishError
+from serving.errors import PublishError
 
 LIVE_SCHEMA = "tilannekuva"
 PREVIOUS_SCHEMA = "tilannekuva_previous"

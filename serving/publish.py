@@ -13,7 +13,6 @@ The last few versions are kept so that a reader still inside an older one is not
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -25,9 +24,12 @@ from typing import Any
 import duckdb
 
 from ingestion.catalogue import DATASETS
-from ingestion.errors import TilannekuvaError
 from ingestion.landing import latest_version, read_manifest
 from ingestion.settings import Settings
+from serving.errors import PublishError
+from serving.exports import EXPORT_FORMAT, export_table
+from serving.postgres import publish_to_postgres
+from serving.sql import quote_ident, quote_literal
 
 MART_SCHEMA = "marts"
 VERSIONS_DIR = ".versions"
@@ -65,10 +67,6 @@ PUBLISH_INFO_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-class PublishError(TilannekuvaError):
-    """Publishing failed; nothing already published was changed."""
-
-
 @dataclass(frozen=True)
 class Published:
     """What one publish wrote."""
@@ -79,14 +77,6 @@ class Published:
     published_at: str
     docs_dir: Path | None = None
     postgres_schema: str | None = None
-
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def source_versions(settings: Settings) -> list[dict[str, str | None]]:
@@ -104,28 +94,6 @@ def source_versions(settings: Settings) -> list[dict[str, str | None]]:
             }
         )
     return rows
-
-
-def _file_entry(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
-
-
-def _export(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> dict[str, Any]:
-    """Parquet and CSV (UTF-8, header, ISO dates, `.` decimal) of one served table."""
-    ident = _quote_ident(name)
-    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-    con.execute(f"COPY main.{ident} TO {_quote_literal(str(parquet))} (FORMAT parquet, COMPRESSION zstd)")
-    con.execute(
-        f"COPY main.{ident} TO {_quote_literal(str(csv))} "
-        "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', DATEFORMAT '%Y-%m-%d', "
-        "TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%f')"
-    )
-    columns = [{"name": row[0], "type": row[1]} for row in con.execute(f"DESCRIBE main.{ident}").fetchall()]
-    return {"columns": columns, "files": {"parquet": _file_entry(parquet), "csv": _file_entry(csv)}}
 
 
 def _write_publish_info(con: duckdb.DuckDBPyConnection, stamp: datetime, versions: list[dict[str, str | None]]) -> None:
@@ -163,13 +131,13 @@ def _comment(con: duckdb.DuckDBPyConnection, name: str, described: tuple[str, di
     if not described:
         return
     table_text, columns = described
-    ident = _quote_ident(name)
+    ident = quote_ident(name)
     if table_text:
-        con.execute(f"COMMENT ON TABLE main.{ident} IS {_quote_literal(table_text)}")
+        con.execute(f"COMMENT ON TABLE main.{ident} IS {quote_literal(table_text)}")
     present = {row[0] for row in con.execute(f"DESCRIBE main.{ident}").fetchall()}
     for column, text in columns.items():
         if text and column in present:
-            con.execute(f"COMMENT ON COLUMN main.{ident}.{_quote_ident(column)} IS {_quote_literal(text)}")
+            con.execute(f"COMMENT ON COLUMN main.{ident}.{quote_ident(column)} IS {quote_literal(text)}")
 
 
 def _stage_docs(docs_build: Path, target: Path) -> None:
@@ -204,11 +172,7 @@ def publish_serving(settings: Settings, docs_build: Path | None = None) -> Publi
         manifest = {
             "published_at": stamp.isoformat(),
             "is_sample_data": any(r["mode"] == "sample" for r in versions),
-            "format": {
-                "csv": "UTF-8 without BOM, comma-separated, header row, dates YYYY-MM-DD, timestamps "
-                "YYYY-MM-DDThh:mm:ss.ffffff (UTC), '.' as decimal separator, NULL as an empty field",
-                "parquet": "Apache Parquet, zstd",
-            },
+            "format": EXPORT_FORMAT,
             "tables": tables,
             "marts": marts,
             "sources": versions,
@@ -218,9 +182,9 @@ def publish_serving(settings: Settings, docs_build: Path | None = None) -> Publi
             _stage_docs(docs_build, docs)
         postgres_schema = None
         if settings.postgres_url:
-            from orchestration.postgres import publish_to_postgres
-
-            postgres_schema = publish_to_postgres(settings.postgres_url, tmp_db, [*tables, "publish_info"])
+            postgres_schema = publish_to_postgres(
+                settings.postgres_url.get_secret_value(), tmp_db, [*tables, "publish_info"]
+            )
         for published in (tmp_db, exports, docs):
             if published:
                 read_only_for_others(published)
@@ -260,7 +224,7 @@ def _build_serving_file(
     marts: list[dict[str, Any]] = []
     with duckdb.connect(str(tmp_db)) as con:
         con.execute("SET enable_progress_bar = false")
-        con.execute(f"ATTACH {_quote_literal(str(settings.warehouse_path))} AS build (READ_ONLY)")
+        con.execute(f"ATTACH {quote_literal(str(settings.warehouse_path))} AS build (READ_ONLY)")
         names = [
             row[0]
             for row in con.execute(
@@ -272,11 +236,11 @@ def _build_serving_file(
         if not names:
             raise PublishError(f"the build warehouse has no tables in schema {MART_SCHEMA!r}; nothing to publish")
         for name in names:
-            ident = _quote_ident(name)
+            ident = quote_ident(name)
             con.execute(f"CREATE TABLE main.{ident} AS SELECT * FROM build.{MART_SCHEMA}.{ident} ORDER BY ALL")
             tables[name] = con.execute(f"SELECT count(*) FROM main.{ident}").fetchone()[0]  # type: ignore[index]
             _comment(con, name, described.get(name))
-            marts.append({"name": name, "rows": tables[name], **_export(con, name, exports)})
+            marts.append({"name": name, "rows": tables[name], **export_table(con, name, exports)})
         con.execute("DETACH build")
         _write_publish_info(con, stamp, versions)
         _comment(
