@@ -1,4 +1,7 @@
-"""The dataset catalogue, declared as data: adding a table is one entry here plus its dbt models."""
+"""The dataset catalogue, declared as data: every pipeline and asset follows from its entries.
+
+Adding a table starts with one entry here; README "Adding a dataset" lists the other places.
+"""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 The orchestration layer loops over `PIPELINES` to build a landing asset and staging assets per
 catalogued dataset, so the catalogue, this table and the asset graph cannot drift apart (a test
 holds that they agree). Each source family's kind of dataset has its landing function here once;
-adding a PxWeb table is its catalogue entry (a monthly table needs nothing here; another shape
-names its tidy function in `PXWEB_TIDY`), its suite in `quality/suites.py` (`validate_<name>`) and
-its dbt models. Suites are named, not imported, because `ingestion` never imports `quality`.
+a monthly PxWeb table needs nothing here, another shape names its tidy function in `PXWEB_TIDY`
+(README "Adding a dataset" lists every place a new table touches). Suites are named, not imported,
+because `ingestion` never imports `quality`.
 """
 
 from __future__ import annotations

@@ -7,84 +7,27 @@ dataset is landed from the sample snapshot through the real client path, tidied,
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from ingestion import staged_schemas
-from ingestion.catalogue import (
-    BANKRUPTCIES,
-    BUSINESS_DYNAMICS,
-    INDUSTRY_CLASSIFICATION,
-    INDUSTRY_CLASSIFICATION_2025,
-    OCCUPATIONS,
-    POPULATION,
-    POPULATION_KEY_FIGURES,
-)
-from ingestion.classification_items import (
-    land_classification_items,
-    land_item_correspondence,
-    tidy_classification_items,
-    tidy_item_correspondence,
-)
-from ingestion.classifications import land_municipality_areas, tidy_municipality_areas, tidy_municipality_harmonisation
 from ingestion.http import make_session
-from ingestion.kela import land_ckan_csv, tidy_kela_benefit
+from ingestion.pipelines import PIPELINES
 from ingestion.prh.history import apply_dump, dump_date_of
 from ingestion.prh.land import land_all_companies
 from ingestion.prh.parse import parse_landed
-from ingestion.pxweb import (
-    land_pxweb_table,
-    tidy_bankruptcies,
-    tidy_business_dynamics,
-    tidy_occupations,
-    tidy_population,
-    tidy_population_key_figures,
-    tidy_pxweb_table,
-)
+from ingestion.prh.stage import TABLES as PRH_STAGED
 from ingestion.refresh import dataset_status
 from ingestion.settings import Settings, load_settings
 from tests.helpers import PROJECT_ROOT
 
-Tidy = Callable[[Path], pd.DataFrame]
-# (source, table staged) → (landing function, tidy function); tables staged from one landing share it.
-PIPELINE: dict[tuple[str, str], tuple[Callable[..., object], Tidy]] = {
-    ("statfin", "labour_market"): (land_pxweb_table, tidy_pxweb_table),
-    ("statfin", "population"): (partial(land_pxweb_table, dataset=POPULATION), tidy_population),
-    ("statfin", "population_key_figures"): (
-        partial(land_pxweb_table, dataset=POPULATION_KEY_FIGURES),
-        tidy_population_key_figures,
-    ),
-    ("statfin", "occupations"): (partial(land_pxweb_table, dataset=OCCUPATIONS), tidy_occupations),
-    ("statfin", "business_dynamics"): (partial(land_pxweb_table, dataset=BUSINESS_DYNAMICS), tidy_business_dynamics),
-    ("statfin", "bankruptcies"): (partial(land_pxweb_table, dataset=BANKRUPTCIES), tidy_bankruptcies),
-    ("classifications", "municipality_areas"): (land_municipality_areas, tidy_municipality_areas),
-    ("classifications", "municipality_harmonisation"): (land_municipality_areas, tidy_municipality_harmonisation),
-    ("classifications", "occupation_classification"): (land_classification_items, tidy_classification_items),
-    ("classifications", "industry_classification"): (
-        partial(land_classification_items, dataset=INDUSTRY_CLASSIFICATION),
-        partial(tidy_classification_items, dataset=INDUSTRY_CLASSIFICATION),
-    ),
-    ("classifications", "industry_classification_2025"): (
-        partial(land_classification_items, dataset=INDUSTRY_CLASSIFICATION_2025),
-        partial(tidy_classification_items, dataset=INDUSTRY_CLASSIFICATION_2025),
-    ),
-    ("classifications", "industry_tol2025_tol2008"): (land_item_correspondence, tidy_item_correspondence),
-    ("kela", "unemployment_benefit"): (land_ckan_csv, tidy_kela_benefit),
-}
-PRH_TABLES = {
-    ("prh", "companies"),
-    ("prh", "company_situations"),
-    ("prh", "company_forms"),
-    ("prh", "register_history"),
-    ("prh", "register_dumps"),
-}
+# Every table the pipelines stage through a tidy function (the table the nightly run uses, not a second list).
+TIDIED = {(p.dataset.source, t.name): p for p in PIPELINES for t in p.tables}
+PRH_TABLES = {("prh", name) for name in PRH_STAGED}
 SOURCES_YAML = sorted((PROJECT_ROOT / "dbt_project" / "models" / "staging").glob("*/_*__sources.yml"))
 
 
@@ -126,13 +69,14 @@ def monkeypatch_module() -> pytest.MonkeyPatch:
 def written(settings: Settings) -> dict[tuple[str, str], pa.Schema]:
     """The schema each dataset's tidy code writes on the sample snapshot (each landing done once)."""
     session = make_session(settings)
-    landed: dict[int, Path] = {}
     out: dict[tuple[str, str], pa.Schema] = {}
-    for table, (land, tidy) in PIPELINE.items():
-        key = id(land) if not isinstance(land, partial) else hash((land.func, tuple(land.keywords.items())))
-        if key not in landed:
-            landed[key] = land(settings, session).path  # type: ignore[attr-defined]
-        out[table] = pa.Table.from_pandas(tidy(landed[key]), preserve_index=False).schema
+    for pipeline in PIPELINES:
+        if not pipeline.tables:
+            continue
+        version = pipeline.land(settings, session).path
+        for table in pipeline.tables:
+            tidied = table.tidy(version)
+            out[(pipeline.dataset.source, table.name)] = pa.Table.from_pandas(tidied, preserve_index=False).schema
     version = land_all_companies(settings, session).path
     staged = parse_landed(version, settings.staging_dir / "scratch", settings.prh_max_uncompressed_bytes)
     out[("prh", "companies")] = pq.read_schema(staged.companies)
@@ -150,7 +94,11 @@ def written(settings: Settings) -> dict[tuple[str, str], pa.Schema]:
 
 def test_every_staged_table_is_declared_and_tested() -> None:
     """Nothing staged lacks a declaration, and nothing declared lacks a check here."""
-    assert set(staged_schemas.SCHEMAS) == {*PIPELINE, *PRH_TABLES, ("pipeline", "dataset_status")}
+    staged = {*TIDIED, *PRH_TABLES, ("pipeline", "dataset_status")}
+    undeclared = sorted("/".join(t) for t in staged - set(staged_schemas.SCHEMAS))
+    unstaged = sorted("/".join(t) for t in set(staged_schemas.SCHEMAS) - staged)
+    assert not undeclared, f"staged but without a schema in ingestion/staged_schemas.py: {undeclared}"
+    assert not unstaged, f"declared in ingestion/staged_schemas.py but staged by no pipeline: {unstaged}"
 
 
 def test_tidy_output_has_the_declared_schema(written: dict[tuple[str, str], pa.Schema]) -> None:
