@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -57,17 +58,80 @@ class Ref:
         return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
 
 
+class Bound(Enum):
+    """What a number is known to be: the value itself, at least it, at most it, or not comparable.
+
+    Suppressed member cells make an area's sum a lower bound. Arithmetic on such numbers has to carry
+    the bound (interval arithmetic), or a change would claim more than the data support: exact − lower
+    bound is only an upper bound, and lower bound − lower bound says nothing.
+    """
+
+    EXACT = "exact"
+    LOWER = "lower"
+    UPPER = "upper"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def of(cls, is_lower_bound: object) -> Bound:
+        """LOWER for a true lower-bound flag, else EXACT (a NULL flag means no suppressed cell)."""
+        return cls.LOWER if is_lower_bound else cls.EXACT
+
+    def negated(self) -> Bound:
+        """The bound of −x: at least x means at most −x."""
+        return {Bound.LOWER: Bound.UPPER, Bound.UPPER: Bound.LOWER}.get(self, self)
+
+    def plus(self, other: Bound) -> Bound:
+        """The bound of a + b: an exact term keeps the other's bound; opposite bounds leave nothing."""
+        if self is Bound.EXACT:
+            return other
+        if other is Bound.EXACT or other is self:
+            return self
+        return Bound.UNKNOWN
+
+    def minus(self, other: Bound) -> Bound:
+        """The bound of a − b, as a + (−b)."""
+        return self.plus(other.negated())
+
+    def divided_by(self, other: Bound) -> Bound:
+        """The bound of a / b for positive a and b: it grows with a and shrinks with b, as a − b does."""
+        return self.minus(other)
+
+
+def change_bound(current: Bound, year_ago: Bound) -> Bound:
+    """The bound of a change current − year-ago, and of the per-cent change 100 · (current / year-ago − 1)."""
+    return current.minus(year_ago)
+
+
+def supported_direction(value: float | None, bound: Bound) -> int | None:
+    """+1 or −1 when the bound proves the change's direction (0 counts as +1 when exact), else None."""
+    if value is None or bound is Bound.UNKNOWN:
+        return None
+    if bound is Bound.EXACT:
+        return 1 if value >= 0 else -1
+    if bound is Bound.LOWER and value > 0:
+        return 1
+    if bound is Bound.UPPER and value < 0:
+        return -1
+    return None
+
+
 @dataclass(frozen=True)
 class Figure:
-    """One number as shown, with its provenance; `value` None means missing or suppressed."""
+    """One number as shown, with its provenance and bound; `value` None means missing or suppressed."""
 
     value: float | None
     ref: Ref | None
-    is_lower_bound: bool = False
+    bound: Bound = Bound.EXACT
+
+    @property
+    def is_lower_bound(self) -> bool:
+        """True when the value is only a lower bound (shown with ≥)."""
+        return self.bound is Bound.LOWER
 
 
-def _fig(value: Any, table: str, key: dict[str, Any], column: str, lower: bool = False) -> Figure:
-    return Figure(None if value is None else float(value), Ref(table, tuple(key.items()), column), bool(lower))
+def _fig(value: Any, table: str, key: dict[str, Any], column: str, bound: Bound | bool = Bound.EXACT) -> Figure:
+    kind = bound if isinstance(bound, Bound) else Bound.of(bound)
+    return Figure(None if value is None else float(value), Ref(table, tuple(key.items()), column), kind)
 
 
 @dataclass(frozen=True)
@@ -320,13 +384,18 @@ def _load_indicators(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) 
         con,
         """
         SELECT p.indicator_code, i.name_fi, i.name_sv, i.name_en, i.unit, i.direction,
-               p.value, p.is_lower_bound, p.value_year_ago, p.change_12m, p.change_12m_pct,
-               p.change_12m_is_lower_bound, p.region_value, p.country_value, p.rank_value,
-               p.ranked_on_value_count, c.change_12m_pct AS country_change_12m_pct
+               p.value, p.is_lower_bound, p.value_year_ago, y.is_lower_bound AS year_ago_is_lower_bound,
+               p.change_12m, p.change_12m_pct, p.region_value, p.country_value, p.rank_value,
+               p.ranked_on_value_count, c.change_12m_pct AS country_change_12m_pct,
+               c.is_lower_bound AS country_is_lower_bound, cy.is_lower_bound AS country_year_ago_is_lower_bound
         FROM mart_situational_picture p
         JOIN dim_indicator i USING (indicator_code)
+        LEFT JOIN mart_situational_picture y
+          ON y.area_code = p.area_code AND y.month = p.month - INTERVAL 12 MONTH AND y.indicator_code = p.indicator_code
         LEFT JOIN mart_situational_picture c
           ON c.area_code = 'SSS' AND c.month = p.month AND c.indicator_code = p.indicator_code
+        LEFT JOIN mart_situational_picture cy
+          ON cy.area_code = 'SSS' AND cy.month = p.month - INTERVAL 12 MONTH AND cy.indicator_code = p.indicator_code
         WHERE p.area_code = ? AND p.month = ?
         ORDER BY i.sort_order
         """,
@@ -337,19 +406,24 @@ def _load_indicators(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) 
     for r in rows:
         key = {"area_code": area, "month": month, "indicator_code": r["indicator_code"]}
         country_key = {**key, "area_code": "SSS"}
-        change_lower = r["change_12m_is_lower_bound"]
+        change = change_bound(Bound.of(r["is_lower_bound"]), Bound.of(r["year_ago_is_lower_bound"]))
+        country_change = change_bound(
+            Bound.of(r["country_is_lower_bound"]), Bound.of(r["country_year_ago_is_lower_bound"])
+        )
         out[r["indicator_code"]] = IndicatorFigures(
             code=r["indicator_code"],
             name=_names(r),
             unit=r["unit"],
             direction=r["direction"],
             value=_fig(r["value"], table, key, "value", r["is_lower_bound"]),
-            value_year_ago=_fig(r["value_year_ago"], table, key, "value_year_ago"),
-            change_12m=_fig(r["change_12m"], table, key, "change_12m", change_lower),
-            change_12m_pct=_fig(r["change_12m_pct"], table, key, "change_12m_pct", change_lower),
+            value_year_ago=_fig(r["value_year_ago"], table, key, "value_year_ago", r["year_ago_is_lower_bound"]),
+            change_12m=_fig(r["change_12m"], table, key, "change_12m", change),
+            change_12m_pct=_fig(r["change_12m_pct"], table, key, "change_12m_pct", change),
             region_value=_fig(r["region_value"], table, key, "region_value"),
             country_value=_fig(r["country_value"], table, key, "country_value"),
-            country_change_12m_pct=_fig(r["country_change_12m_pct"], table, country_key, "change_12m_pct"),
+            country_change_12m_pct=_fig(
+                r["country_change_12m_pct"], table, country_key, "change_12m_pct", country_change
+            ),
             rank_value=_fig(r["rank_value"], table, key, "rank_value"),
             ranked_count=_fig(r["ranked_on_value_count"], table, key, "ranked_on_value_count"),
         )

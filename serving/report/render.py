@@ -22,6 +22,7 @@ from serving.report.data import (
     GROUP_INDICATORS,
     HEADLINE_INDICATORS,
     VACANCY_INDICATORS,
+    Bound,
     ReportData,
     load_report_data,
 )
@@ -83,7 +84,7 @@ def _charts(data: ReportData, lang: str) -> dict[str, object]:
         out["groups"] = charts.bar_chart(
             "chart-groups",
             [g.name[lang] for g in groups],
-            [g.change_12m_pct.value for g in groups],
+            [g.change_12m_pct.value if g.change_12m_pct.bound is Bound.EXACT else None for g in groups],
             lang,
             labels["groups_alt"],
             decimals=1,

@@ -14,12 +14,14 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from serving.report.data import Figure, ReportData
+from serving.report.data import Bound, Figure, IndicatorFigures, ReportData, supported_direction
 
 LANGUAGES = ("fi", "sv", "en")
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 PERCENT_SIGN = {"fi": "\u00a0%", "sv": "\u00a0%", "en": "%"}
-DECIMALS = {"persons": 0, "vacancies": 0, "percent": 1, "ratio": 3, "euros": 0, "count": 0}
+# A change of a rate or share is a difference of two percentages: percentage points, never per cent.
+POINTS_UNIT = {"fi": "\u00a0%-yks.", "sv": "\u00a0procentenheter", "en": "\u00a0percentage points"}
+DECIMALS = {"persons": 0, "vacancies": 0, "percent": 1, "points": 1, "ratio": 3, "euros": 0, "count": 0}
 
 LABELS: dict[str, dict[str, str]] = {
     "fi": {
@@ -134,6 +136,9 @@ LABELS: dict[str, dict[str, str]] = {
         "basis_month_value": "kuukauden arvo",
         "basis_rolling_12m_average": "12 kk keskiarvo",
         "contents": "Sisältö",
+        "not_comparable": "ei vertailukelpoinen",
+        "lower_bound": "alaraja",
+        "upper_bound": "yläraja",
     },
     "sv": {
         "title": "Regional lägesbild av arbetsmarknaden",
@@ -247,6 +252,9 @@ LABELS: dict[str, dict[str, str]] = {
         "basis_month_value": "månadens värde",
         "basis_rolling_12m_average": "12 mån medeltal",
         "contents": "Innehåll",
+        "not_comparable": "ej jämförbar",
+        "lower_bound": "nedre gräns",
+        "upper_bound": "övre gräns",
     },
     "en": {
         "title": "Regional situational picture of the labour market",
@@ -361,6 +369,9 @@ LABELS: dict[str, dict[str, str]] = {
         "basis_month_value": "month's value",
         "basis_rolling_12m_average": "12-month average",
         "contents": "Contents",
+        "not_comparable": "not comparable",
+        "lower_bound": "lower bound",
+        "upper_bound": "upper bound",
     },
 }
 
@@ -426,8 +437,31 @@ class NumberRenderer:
             attrs += Markup(' data-magnitude="true"')
         if figure.ref is not None:
             attrs += Markup(' data-ref="{}"').format(figure.ref.to_json())
-        prefix = Markup('<span class="lb" title="≥">≥\u00a0</span>') if figure.is_lower_bound else Markup("")
-        return prefix + Markup('<data class="num"{}>{}</data>').format(attrs, text)
+        bound = figure.bound.negated() if magnitude and figure.value < 0 else figure.bound  # |x| of x ≤ −5 is ≥ 5
+        return self._bound_mark(bound) + Markup('<data class="num"{}>{}</data>').format(attrs, text)
+
+    def _bound_mark(self, bound: Bound) -> Markup:
+        """'≥ ' for a lower bound, '≤ ' for an upper bound, nothing for an exact value."""
+        if bound is Bound.LOWER:
+            return Markup('<span class="lb" title="{}">≥\u00a0</span>').format(LABELS[self.lang]["lower_bound"])
+        if bound is Bound.UPPER:
+            return Markup('<span class="ub" title="{}">≤\u00a0</span>').format(LABELS[self.lang]["upper_bound"])
+        return Markup("")
+
+    def change(self, figure: Figure | None, unit: str, relative: bool = False) -> Markup:
+        """A signed change in the measure's unit: percentage points for a rate or share, per cent when `relative`.
+
+        The bound decides the mark (≥, ≤) or, for two lower bounds, the words "not comparable" instead of a
+        number. The unit word stays outside `<data>`, so the element's text is the bare signed number.
+        """
+        if figure is not None and figure.value is not None and figure.bound is Bound.UNKNOWN:
+            return Markup('<span class="nc">{}</span>').format(LABELS[self.lang]["not_comparable"])
+        if relative:
+            return self(figure, "percent", signed=True)
+        if unit == "percent":
+            shown = self(figure, "points", signed=True)
+            return shown + POINTS_UNIT[self.lang] if figure is not None and figure.value is not None else shown
+        return self(figure, unit, signed=True)
 
 
 def label(lang: str, key: str, **values: object) -> str:
@@ -436,10 +470,14 @@ def label(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def _compare(area_pct: float, country_pct: float, direction: str) -> str:
-    if abs(area_pct - country_pct) < 0.5:
+def _compare(area_pct: float, country_pct: float, direction: str, bound: Bound = Bound.EXACT) -> str | None:
+    """'same', 'better' or 'worse' than the country; None when the area's bound cannot tell which."""
+    gap = area_pct - country_pct
+    if bound is Bound.EXACT and abs(gap) < 0.5:
         return "same"
-    area_is_higher = area_pct > country_pct
+    if bound is Bound.UNKNOWN or (bound is Bound.LOWER and gap < 0.5) or (bound is Bound.UPPER and gap > -0.5):
+        return None
+    area_is_higher = gap > 0
     good = area_is_higher if direction == "higher_is_better" else not area_is_higher
     return "better" if good else "worse"
 
@@ -447,6 +485,10 @@ def _compare(area_pct: float, country_pct: float, direction: str) -> str:
 SENTENCES = {
     "fi": {
         "unemployed": "Työttömiä työnhakijoita oli alueella {value}, {change} ({pct}) {more_less} kuin vuotta aiemmin.",
+        "unemployed_neutral": "Työttömiä työnhakijoita oli alueella {value}; muutos vuodessa {change} ({pct}), "
+        "joten suunta ei ole varma, koska toinen luvuista on alaraja.",
+        "unemployed_not_comparable": "Työttömiä työnhakijoita oli alueella {value}; muutos vuodessa ei ole "
+        "vertailukelpoinen, koska molemmat luvut ovat alarajoja.",
         "more": "enemmän",
         "less": "vähemmän",
         "country": " Koko maassa työttömien määrä {rose_fell} {cpct}, joten alueen kehitys oli {comparison} kuin "
@@ -465,6 +507,10 @@ SENTENCES = {
     "sv": {
         "unemployed": "Antalet arbetslösa arbetssökande i området var {value}, {change} ({pct}) {more_less} än för "
         "ett år sedan.",
+        "unemployed_neutral": "Antalet arbetslösa arbetssökande i området var {value}; förändringen på ett år var "
+        "{change} ({pct}), så riktningen är osäker eftersom en av siffrorna är en nedre gräns.",
+        "unemployed_not_comparable": "Antalet arbetslösa arbetssökande i området var {value}; förändringen på ett "
+        "år är ej jämförbar eftersom båda siffrorna är nedre gränser.",
         "more": "fler",
         "less": "färre",
         "country": " I hela landet {rose_fell} antalet med {cpct}, så utvecklingen i området var {comparison} än "
@@ -483,6 +529,10 @@ SENTENCES = {
     },
     "en": {
         "unemployed": "The area had {value} unemployed jobseekers, {change} ({pct}) {more_less} than a year earlier.",
+        "unemployed_neutral": "The area had {value} unemployed jobseekers; the change in a year was {change} "
+        "({pct}), so its direction is uncertain because one of the figures is a lower bound.",
+        "unemployed_not_comparable": "The area had {value} unemployed jobseekers; the change in a year is not "
+        "comparable because both figures are lower bounds.",
         "more": "more",
         "less": "fewer",
         "country": " In the whole country their number {rose_fell} by {cpct}, so the area did {comparison} than "
@@ -502,6 +552,41 @@ SENTENCES = {
 }
 
 
+def _unemployed_sentence(unemployed: IndicatorFigures, words: dict[str, str], num: NumberRenderer) -> Markup:
+    """The unemployed sentence: a direction word only where the change's bound proves the direction."""
+    change = unemployed.change_12m
+    bound = change.bound
+    if bound is Bound.UNKNOWN:
+        return Markup(words["unemployed_not_comparable"]).format(value=num(unemployed.value, "persons"))
+    direction = supported_direction(change.value, bound)
+    if direction is None:
+        return Markup(words["unemployed_neutral"]).format(
+            value=num(unemployed.value, "persons"),
+            change=num.change(change, "persons"),
+            pct=num.change(unemployed.change_12m_pct, "persons", relative=True),
+        )
+    text = Markup(words["unemployed"]).format(
+        value=num(unemployed.value, "persons"),
+        change=num(change, "persons", magnitude=True),
+        pct=num(unemployed.change_12m_pct, "percent", magnitude=True),
+        more_less=words["more"] if direction > 0 else words["less"],
+    )
+    country = unemployed.country_change_12m_pct
+    area_pct = unemployed.change_12m_pct.value
+    country_direction = supported_direction(country.value, country.bound)
+    if country.value is None or area_pct is None or country_direction is None or country.bound is not Bound.EXACT:
+        return text
+    comparison = _compare(area_pct, country.value, unemployed.direction, bound)
+    if comparison is None:
+        return text
+    template = words["country_same"] if comparison == "same" else words["country"]
+    return text + Markup(template).format(
+        rose_fell=words["rose"] if country_direction > 0 else words["fell"],
+        cpct=num(country, "percent", magnitude=True),
+        comparison=words.get(comparison, ""),
+    )
+
+
 def sentences(data: ReportData, lang: str) -> list[Markup]:
     """The summary paragraph's sentences, filled from the report data by the language's templates."""
     words = SENTENCES[lang]
@@ -509,24 +594,7 @@ def sentences(data: ReportData, lang: str) -> list[Markup]:
     out: list[Markup] = []
     unemployed = data.indicators.get("unemployed")
     if unemployed and unemployed.value.value is not None and unemployed.change_12m.value is not None:
-        change = unemployed.change_12m.value
-        text = Markup(words["unemployed"]).format(
-            value=num(unemployed.value, "persons"),
-            change=num(unemployed.change_12m, "persons", magnitude=True),
-            pct=num(unemployed.change_12m_pct, "percent", magnitude=True),
-            more_less=words["more"] if change >= 0 else words["less"],
-        )
-        country_pct = unemployed.country_change_12m_pct.value
-        area_pct = unemployed.change_12m_pct.value
-        if country_pct is not None and area_pct is not None:
-            comparison = _compare(area_pct, country_pct, unemployed.direction)
-            template = words["country_same"] if comparison == "same" else words["country"]
-            text += Markup(template).format(
-                rose_fell=words["rose"] if country_pct >= 0 else words["fell"],
-                cpct=num(unemployed.country_change_12m_pct, "percent", magnitude=True),
-                comparison=words.get(comparison, ""),
-            )
-        out.append(text)
+        out.append(_unemployed_sentence(unemployed, words, num))
     rate = data.indicators.get("unemployment_rate")
     if rate and rate.value.value is not None:
         out.append(

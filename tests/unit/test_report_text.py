@@ -13,6 +13,7 @@ from serving.report import charts
 from serving.report.data import (
     AlertRow,
     BenefitCost,
+    Bound,
     Caveats,
     Figure,
     IndicatorFigures,
@@ -20,6 +21,8 @@ from serving.report.data import (
     Ref,
     ReportData,
     TrendSeries,
+    change_bound,
+    supported_direction,
 )
 from serving.report.render import render_report, report_filename
 from serving.report.text import LABELS, LANGUAGES, NumberRenderer, check_language, format_number, sentences
@@ -30,7 +33,7 @@ MONTH = dt.date(2026, 6, 1)
 
 def fig(value: float | None, column: str = "value", lower: bool = False) -> Figure:
     key = (("area_code", "TA24"), ("month", MONTH), ("indicator_code", "x"))
-    return Figure(value, Ref("mart_situational_picture", key, column), lower)
+    return Figure(value, Ref("mart_situational_picture", key, column), Bound.LOWER if lower else Bound.EXACT)
 
 
 def indicator(code: str, unit: str, value: float, ago: float, country_pct: float, direction: str) -> IndicatorFigures:
@@ -233,3 +236,204 @@ def test_business_rows_are_shown_per_source() -> None:
     assert "Q2/2026" in html and "6/2026" in html
     statfin = re.search(r'<table data-source="statfin">.*?</table>', html, re.DOTALL)[0]
     assert "Saneeraukset" not in statfin and "-10" in statfin.replace("\u2212", "-")
+
+
+def shown_text(html: object) -> str:
+    """The text a reader sees, tags removed."""
+    return re.sub(r"<[^>]+>", "", str(html))
+
+
+def lines(html: object) -> list[str]:
+    """The shown text's lines, stripped: one per tile paragraph."""
+    return [line.strip() for line in shown_text(html).splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("current", "year_ago", "expected"),
+    [
+        (Bound.EXACT, Bound.EXACT, Bound.EXACT),
+        (Bound.LOWER, Bound.EXACT, Bound.LOWER),
+        (Bound.EXACT, Bound.LOWER, Bound.UPPER),
+        (Bound.LOWER, Bound.LOWER, Bound.UNKNOWN),
+    ],
+)
+def test_a_change_follows_interval_arithmetic(current: Bound, year_ago: Bound, expected: Bound) -> None:
+    assert change_bound(current, year_ago) is expected
+    assert current.divided_by(year_ago) is expected  # the per-cent change: current / year-ago − 1
+
+
+def test_bound_arithmetic_carries_upper_bounds_and_unknowns() -> None:
+    assert Bound.UPPER.minus(Bound.EXACT) is Bound.UPPER
+    assert Bound.EXACT.minus(Bound.UPPER) is Bound.LOWER
+    assert Bound.UPPER.minus(Bound.LOWER) is Bound.UPPER
+    assert Bound.UNKNOWN.minus(Bound.EXACT) is Bound.UNKNOWN and Bound.EXACT.minus(Bound.UNKNOWN) is Bound.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("value", "bound", "expected"),
+    [
+        (163, Bound.EXACT, 1),
+        (0, Bound.EXACT, 1),
+        (-5, Bound.EXACT, -1),
+        (163, Bound.LOWER, 1),
+        (-5, Bound.LOWER, None),
+        (163, Bound.UPPER, None),
+        (-5, Bound.UPPER, -1),
+        (163, Bound.UNKNOWN, None),
+        (None, Bound.EXACT, None),
+    ],
+)
+def test_a_direction_is_claimed_only_where_the_bound_proves_it(value: float, bound: Bound, expected: int) -> None:
+    assert supported_direction(value, bound) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fi", f"+0,6{NBSP}%-yks."),
+        ("sv", f"+0,6{NBSP}procentenheter"),
+        ("en", f"+0.6{NBSP}percentage points"),
+    ],
+)
+def test_a_change_of_a_rate_is_in_percentage_points(lang: str, expected: str) -> None:
+    change = fig(13.0 - 12.4, "change_12m")
+    assert shown_text(NumberRenderer(lang).change(change, "percent")) == expected
+    html = render_report(report_data(), lang)
+    tile = re.search(r'data-indicator="unemployment_rate".*?</article>', html, re.DOTALL)[0]
+    assert f"{LABELS[lang]['change_year']}: {expected}" in lines(tile)
+
+
+@pytest.mark.parametrize(
+    ("lang", "points", "count", "pct"),
+    [
+        ("fi", f"+3,5{NBSP}%-yks.", "+981", f"+5,7{NBSP}%"),
+        ("sv", f"+3,5{NBSP}procentenheter", "+981", f"+5,7{NBSP}%"),
+        ("en", f"+3.5{NBSP}percentage points", "+981", "+5.7%"),
+    ],
+)
+def test_a_share_changes_in_points_and_a_count_in_per_cent(lang: str, points: str, count: str, pct: str) -> None:
+    data = report_data()
+    data.indicators["long_term_unemployed_share"] = indicator(
+        "long_term_unemployed_share", "percent", 33.5, 30.0, 1.0, "lower_is_better"
+    )
+    html = render_report(data, lang)
+    table = shown_text(re.search(r'<section id="groups".*?</section>', html, re.DOTALL)[0])
+    assert f"{points}–" in table  # the share's change in points; no per-cent change of a share
+    old_unit = points.split(NBSP)[0] + ("%" if lang == "en" else f"{NBSP}%")
+    assert old_unit not in table.replace(points, "")  # the share's change was shown as per cent before
+    tile = shown_text(re.search(r'data-indicator="unemployed".*?</article>', html, re.DOTALL)[0])
+    assert f"{LABELS[lang]['change_year']}: {count} ({pct})" in tile
+
+
+BOUND_CASES = {
+    # foreign nationals: 1 246 exact now, 1 083 a year ago (a lower bound unless stated)
+    "exact_exact": (Bound.EXACT, Bound.EXACT),
+    "lower_exact": (Bound.LOWER, Bound.EXACT),
+    "exact_lower": (Bound.EXACT, Bound.LOWER),
+    "lower_lower": (Bound.LOWER, Bound.LOWER),
+}
+EXPECTED_CHANGES = {
+    "fi": {
+        "exact_exact": f"+163 (+15,1{NBSP}%)",
+        "lower_exact": f"≥{NBSP}+163 (≥{NBSP}+15,1{NBSP}%)",
+        "exact_lower": f"≤{NBSP}+163 (≤{NBSP}+15,1{NBSP}%)",
+        "lower_lower": "ei vertailukelpoinen",
+    },
+    "sv": {
+        "exact_exact": f"+163 (+15,1{NBSP}%)",
+        "lower_exact": f"≥{NBSP}+163 (≥{NBSP}+15,1{NBSP}%)",
+        "exact_lower": f"≤{NBSP}+163 (≤{NBSP}+15,1{NBSP}%)",
+        "lower_lower": "ej jämförbar",
+    },
+    "en": {
+        "exact_exact": "+163 (+15.1%)",
+        "lower_exact": f"≥{NBSP}+163 (≥{NBSP}+15.1%)",
+        "exact_lower": f"≤{NBSP}+163 (≤{NBSP}+15.1%)",
+        "lower_lower": "not comparable",
+    },
+}
+
+
+def bounded_indicator(code: str, now: float, ago: float, case: str, unit: str = "persons") -> IndicatorFigures:
+    """An indicator whose current and year-ago values carry the case's bounds, the change derived from them."""
+    from dataclasses import replace
+
+    current, year_ago = BOUND_CASES[case]
+    change = change_bound(current, year_ago)
+    base = indicator(code, unit, now, ago, 1.0, "lower_is_better")
+    return replace(
+        base,
+        value=replace(base.value, bound=current),
+        value_year_ago=replace(base.value_year_ago, bound=year_ago),
+        change_12m=replace(base.change_12m, bound=change),
+        change_12m_pct=replace(base.change_12m_pct, bound=change),
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("case", list(BOUND_CASES))
+def test_a_change_shows_its_bound_in_every_language(lang: str, case: str) -> None:
+    data = report_data()
+    data.indicators["unemployed_foreign_nationals"] = bounded_indicator(
+        "unemployed_foreign_nationals", 1246, 1083, case
+    )
+    html = render_report(data, lang)
+    tile_like = re.search(r'<section id="groups".*?</section>', html, re.DOTALL)[0]
+    row = shown_text(re.search(r"<tr><th scope=\"row\">unemployed_foreign_nationals.*?</tr>", tile_like)[0])
+    expected = EXPECTED_CHANGES[lang][case]
+    if case == "lower_lower":
+        assert row.count(expected) == 2 and "163" not in row
+    else:
+        change, pct = expected.split(" (")
+        assert f"{change}{pct[:-1]}" in row.replace(" ", ""), row
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("case", list(BOUND_CASES))
+def test_a_tile_shows_the_change_with_its_bound(lang: str, case: str) -> None:
+    data = report_data()
+    data.indicators["unemployed"] = bounded_indicator("unemployed", 1246, 1083, case)
+    tile = shown_text(re.search(r'data-indicator="unemployed".*?</article>', render_report(data, lang), re.DOTALL)[0])
+    assert f"{LABELS[lang]['change_year']}: {EXPECTED_CHANGES[lang][case]}" in lines(tile)
+
+
+SENTENCE_CASES = {
+    "fi": {
+        "exact_exact": "163 (15,1\u00a0%) enemmän kuin vuotta aiemmin",
+        "lower_exact": f"≥{NBSP}163 (≥{NBSP}15,1{NBSP}%) enemmän kuin vuotta aiemmin",
+        "exact_lower": f"muutos vuodessa ≤{NBSP}+163 (≤{NBSP}+15,1{NBSP}%), joten suunta ei ole varma",
+        "lower_lower": "muutos vuodessa ei ole vertailukelpoinen",
+    },
+    "sv": {
+        "exact_exact": "163 (15,1\u00a0%) fler än för ett år sedan",
+        "lower_exact": f"≥{NBSP}163 (≥{NBSP}15,1{NBSP}%) fler än för ett år sedan",
+        "exact_lower": f"förändringen på ett år var ≤{NBSP}+163 (≤{NBSP}+15,1{NBSP}%), så riktningen är osäker",
+        "lower_lower": "förändringen på ett år är ej jämförbar",
+    },
+    "en": {
+        "exact_exact": "163 (15.1%) more than a year earlier",
+        "lower_exact": f"≥{NBSP}163 (≥{NBSP}15.1%) more than a year earlier",
+        "exact_lower": f"the change in a year was ≤{NBSP}+163 (≤{NBSP}+15.1%), so its direction is uncertain",
+        "lower_lower": "the change in a year is not comparable",
+    },
+}
+DIRECTION_WORDS = {"fi": ("enemmän", "vähemmän"), "sv": ("fler", "färre"), "en": ("more", "fewer")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("case", list(BOUND_CASES))
+def test_the_summary_claims_no_direction_the_bound_does_not_prove(lang: str, case: str) -> None:
+    data = report_data()
+    data.indicators["unemployed"] = bounded_indicator("unemployed", 1246, 1083, case)
+    first = shown_text(sentences(data, lang)[0])
+    assert SENTENCE_CASES[lang][case] in first, first
+    if case in ("exact_lower", "lower_lower"):
+        assert not any(f" {word} " in first for word in DIRECTION_WORDS[lang])
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("fi", "vähemmän"), ("sv", "färre"), ("en", "fewer")])
+def test_an_upper_bound_below_zero_proves_a_decrease(lang: str, expected: str) -> None:
+    data = report_data()
+    data.indicators["unemployed"] = bounded_indicator("unemployed", 1000, 1083, "exact_lower")
+    first = shown_text(sentences(data, lang)[0])
+    assert f"≥{NBSP}83 (≥{NBSP}" in first and f" {expected} " in first, first
