@@ -31,11 +31,19 @@ PID_TAG = "tilannekuva/pid"
 HOST_TAG = "tilannekuva/host"
 EXIT_RUN_FAILED = 1
 EXIT_BAD_SETTINGS = 2
+ALAND = "TA46"  # Åland's municipalities (= region MK21): in the classification, outside the 2025 reform
 
 
 def known_employment_areas(settings: Settings) -> set[str]:
     """TA codes from the latest staged classification, else from the bundled snapshot."""
     return set(employment_areas(settings.staging_dir))
+
+
+def _area_count(areas: set[str]) -> str:
+    """'45 mainland employment areas and Åland': the count says why there is a 46th."""
+    if ALAND in areas:
+        return f"{len(areas) - 1} mainland employment areas and Åland"
+    return f"{len(areas)} employment areas"
 
 
 def preflight(settings: Settings) -> None:
@@ -45,7 +53,7 @@ def preflight(settings: Settings) -> None:
     if settings.area not in areas:
         raise SettingsError(
             f"Unknown employment area {settings.area!r}: the classification has {min(areas)}–{max(areas)} "
-            f"({len(areas)} areas)."
+            f"({_area_count(areas)})."
         )
     if settings.is_sample:
         return

@@ -70,7 +70,10 @@ def _assert_one_sentence(result_stderr: str, expected: str) -> None:
 def test_cli_unknown_area(tmp_path: Path) -> None:
     result = run_cli("refresh", "--area", "TA99", data_dir=tmp_path / "data")
     assert result.returncode == 2
-    _assert_one_sentence(result.stderr, "Unknown employment area 'TA99': the classification has TA01–TA46 (46 areas).")
+    _assert_one_sentence(
+        result.stderr,
+        "Unknown employment area 'TA99': the classification has TA01–TA46 (45 mainland employment areas and Åland).",
+    )
 
 
 @pytest.mark.parametrize("value", ["TA24", "ta24", "ta 24", "Oulun seutu", "oulun seutu", "OULU", "Uleåborgregionen"])
