@@ -7,7 +7,6 @@ sentence and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import socket
@@ -20,11 +19,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ingestion.areas import employment_areas
 from ingestion.errors import SettingsError, SourceError, TilannekuvaError
 from ingestion.http import get_checked, make_session
 from ingestion.refresh import missing_core
-from ingestion.settings import Settings, check_data_dir_writable, load_settings, settings_env
-from ingestion.snapshot import SNAPSHOT_DIR
+from ingestion.settings import MODES, Settings, check_data_dir_writable, load_settings, settings_env
 from orchestration.jobs import NIGHTLY_REFRESH_JOB, REBUILD_JOB
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
@@ -32,16 +31,19 @@ PID_TAG = "tilannekuva/pid"
 HOST_TAG = "tilannekuva/host"
 EXIT_RUN_FAILED = 1
 EXIT_BAD_SETTINGS = 2
+ALAND = "TA46"  # Åland's municipalities (= region MK21): in the classification, outside the 2025 reform
 
 
 def known_employment_areas(settings: Settings) -> set[str]:
     """TA codes from the latest staged classification, else from the bundled snapshot."""
-    staged = settings.staging_dir / "classifications" / "municipality_areas.parquet"
-    if staged.exists():
-        return set(pd.read_parquet(staged, columns=["employment_area_code"])["employment_area_code"])
-    maps = sorted(SNAPSHOT_DIR.glob("classifications/v2/correspondenceTables/*tyollisyysalue*/maps.fi.json"))
-    doc = json.loads(maps[-1].read_text(encoding="utf-8"))
-    return {f"TA{int(entry['targetItem']['code']):02d}" for entry in doc}
+    return set(employment_areas(settings.staging_dir))
+
+
+def _area_count(areas: set[str]) -> str:
+    """'45 mainland employment areas and Åland': the count says why there is a 46th."""
+    if ALAND in areas:
+        return f"{len(areas) - 1} mainland employment areas and Åland"
+    return f"{len(areas)} employment areas"
 
 
 def preflight(settings: Settings) -> None:
@@ -51,7 +53,7 @@ def preflight(settings: Settings) -> None:
     if settings.area not in areas:
         raise SettingsError(
             f"Unknown employment area {settings.area!r}: the classification has {min(areas)}–{max(areas)} "
-            f"({len(areas)} areas)."
+            f"({_area_count(areas)})."
         )
     if settings.is_sample:
         return
@@ -243,29 +245,39 @@ def check_sources_command(settings: Settings) -> int:
     return 0 if all(r.ok for r in results) else EXIT_RUN_FAILED
 
 
+AREA_HELP = "employment area: code or name, e.g. TA24 or 'Oulun seutu' (default: TILANNEKUVA_AREA or TA24)"
+
+
+def choice(value: str) -> str:
+    """Options with a fixed set of values take them in any case: `--lang FI` is `--lang fi`."""
+    return value.strip().lower()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tilannekuva", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     refresh = commands.add_parser("refresh", help=f"run the {NIGHTLY_REFRESH_JOB} job now")
-    refresh.add_argument("--mode", choices=["sample", "live"], help="sample snapshot or live APIs (default: sample)")
-    refresh.add_argument("--area", help="employment area code, e.g. TA24 (default: TILANNEKUVA_AREA or TA24)")
+    refresh.add_argument("--mode", type=choice, choices=MODES, help="sample snapshot or live APIs (default: sample)")
+    refresh.add_argument("--area", help=AREA_HELP)
     rebuild = commands.add_parser("rebuild", help="re-parse everything from landing and rebuild, without network")
-    rebuild.add_argument("--area", help="employment area code for the headline (default: TILANNEKUVA_AREA or TA24)")
+    rebuild.add_argument("--area", help=AREA_HELP.replace("employment area", "employment area for the headline"))
     for command in (refresh, rebuild):
         command.add_argument("-v", "--verbose", action="store_true", help="also print Dagster's log (INFO)")
     status = commands.add_parser("status", help="datasets, last run, last publish and failing checks")
     status.add_argument("--json", action="store_true", help="print the status as JSON")
     query = commands.add_parser("query", help="run one read-only SELECT against the serving file")
     query.add_argument("sql", help="e.g. \"select * from dim_area where area_code = 'TA24'\"")
-    query.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output (default: table)")
+    query.add_argument(
+        "--format", type=choice, choices=["table", "csv", "json"], default="table", help="output (default: table)"
+    )
     check = commands.add_parser(
         "check-sources", help="one small request per source: reachable, and still in the shape the pipeline reads?"
     )
-    check.add_argument("--mode", choices=["sample", "live"], help="sample snapshot or live APIs (default: sample)")
+    check.add_argument("--mode", type=choice, choices=MODES, help="sample snapshot or live APIs (default: sample)")
     report = commands.add_parser("report", help="write the monthly situational-picture report (HTML, optional PDF)")
-    report.add_argument("--area", help="employment area code, e.g. TA24 (default: TILANNEKUVA_AREA or TA24)")
+    report.add_argument("--area", help=AREA_HELP)
     report.add_argument("--month", help="month as YYYY-MM (default: the latest month in the serving file)")
-    report.add_argument("--lang", default="fi", help="fi (default), sv or en")
+    report.add_argument("--lang", type=choice, default="fi", help="fi (default), sv or en; any case")
     report.add_argument("--out", type=Path, help="output file or directory (default: <data dir>/serving/reports/)")
     report.add_argument("--pdf", action="store_true", help="also print a PDF beside it with headless Chromium")
     return parser
@@ -274,7 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(mode=getattr(args, "mode", None), area=getattr(args, "area", None))
+        settings = load_settings(
+            flags={"area": "--area", "mode": "--mode"},
+            mode=getattr(args, "mode", None),
+            area=getattr(args, "area", None),
+        )
         if args.command == "refresh":
             preflight(settings)
             return run_refresh(settings, verbose=args.verbose)

@@ -188,8 +188,23 @@ def build_report(serving_path: Path, area: str, month: str | None, lang: str, ou
     check_language(lang)
     data = load_report_data(serving_path, area, month)
     target = out / report_filename(area, f"{data.month:%Y-%m}", lang) if out.is_dir() or not out.suffix else out
-    write_atomically(target, render_report(data, lang))
+    try:
+        write_atomically(target, render_report(data, lang))
+    except OSError as exc:
+        raise SettingsError(f"The report cannot be written to {target}: {unwritable_reason(target, exc)}.") from None
     return target, data
+
+
+def unwritable_reason(target: Path, exc: OSError) -> str:
+    """Why `target` cannot be written, in words: a file where a folder should be is the usual surprise."""
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"{parent} is a file, not a directory"
+            break
+    if target.is_dir():
+        return "it is a directory"
+    return (exc.strerror or str(exc)).lower()
 
 
 def write_reports(

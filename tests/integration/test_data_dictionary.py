@@ -85,3 +85,13 @@ def test_dbt_docs_site_is_published_with_the_build(sample_refresh: CliRun) -> No
             "AND column_name = 'unemployed'"
         ).fetchone()
     assert comment == (unemployed["description"],)
+
+
+def test_dbt_docs_front_page_is_the_projects_overview() -> None:
+    """The docs site opens on what the warehouse is and how to read it, not dbt's generic welcome."""
+    from orchestration.dbt import ensure_manifest
+
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    overview = manifest["docs"]["doc.tilannekuva.__overview__"]["block_contents"]
+    for needed in ("data/serving/tilannekuva.duckdb", "read-only", "main.fct_labour_market_monthly", "README"):
+        assert needed in overview, needed

@@ -246,12 +246,34 @@ def test_cli_writes_another_month_and_language(sample_refresh: CliRun, tmp_path:
         (("--area", "TA99"), "Unknown employment area 'TA99'"),
         (("--month", "2031-01"), "No figures for TA24 in 2031-01"),
         (("--lang", "de"), "Unknown report language 'de'"),
+        (("--area", "Savo"), "--area 'Savo' matches 3 employment areas: TA13 Keski-Savo, TA36 Savonlinna, TA45"),
+        (("--area", "Oulo"), "--area 'Oulo' is not an employment-area code or name; did you mean TA24 Oulun seutu?"),
     ],
 )
 def test_cli_bad_input_is_one_sentence(sample_refresh: CliRun, args: tuple[str, ...], message: str) -> None:
     result = run_cli("report", *args, data_dir=sample_refresh.data_dir)
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_takes_an_area_name_and_any_case(sample_refresh: CliRun, tmp_path: Path) -> None:
+    """`--area "oulun seutu" --lang EN` is `--area TA24 --lang en`: names and case are forgiven."""
+    result = run_cli(
+        "report", "--area", "oulun seutu", "--lang", "EN", "--out", str(tmp_path), data_dir=sample_refresh.data_dir
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Report for TA24" in result.stdout and "(en)" in result.stdout
+
+
+def test_cli_unwritable_out_is_one_sentence(sample_refresh: CliRun, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = run_cli("report", "--out", str(blocker / "reports" / "r.html"), data_dir=sample_refresh.data_dir)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"tilannekuva: The report cannot be written to {blocker / 'reports' / 'r.html'}: "
+        f"{blocker} is a file, not a directory."
+    ), result.stderr
 
 
 def _chromium() -> str:

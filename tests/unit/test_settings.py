@@ -43,7 +43,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"area": "Oulu"}, "TILANNEKUVA_AREA must be an employment-area code like 'TA24'"),
+        ({"area": "Oulo"}, "TILANNEKUVA_AREA 'Oulo' is not an employment-area code or name; did you mean TA24"),
         ({"mode": "demo"}, "TILANNEKUVA_MODE must be one of sample, live"),
         ({"pxweb_base_url": "ftp://example"}, "TILANNEKUVA_PXWEB_BASE_URL must be an http(s) URL"),
         ({"history_start": "2019-01"}, "TILANNEKUVA_HISTORY_START must be a month like 2019M01"),
@@ -70,7 +70,36 @@ def _assert_one_sentence(result_stderr: str, expected: str) -> None:
 def test_cli_unknown_area(tmp_path: Path) -> None:
     result = run_cli("refresh", "--area", "TA99", data_dir=tmp_path / "data")
     assert result.returncode == 2
-    _assert_one_sentence(result.stderr, "Unknown employment area 'TA99': the classification has TA01–TA46 (46 areas).")
+    _assert_one_sentence(
+        result.stderr,
+        "Unknown employment area 'TA99': the classification has TA01–TA46 (45 mainland employment areas and Åland).",
+    )
+
+
+@pytest.mark.parametrize("value", ["TA24", "ta24", "ta 24", "Oulun seutu", "oulun seutu", "OULU", "Uleåborgregionen"])
+def test_area_by_code_or_name(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("TILANNEKUVA_AREA", value)
+    assert load_settings().area == "TA24"
+    assert load_settings(area=value).area == "TA24"
+
+
+@pytest.mark.parametrize("value", ["Ahvenanmaa", "ahvenanmaa", "Åland", "aland"])
+def test_aland_by_name(value: str) -> None:
+    assert load_settings(area=value).area == "TA46"
+
+
+def test_area_flag_is_named_when_the_flag_was_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TILANNEKUVA_AREA", "Savo")
+    with pytest.raises(SettingsError, match=r"^TILANNEKUVA_AREA 'Savo' matches 3 employment areas: TA13 Keski-Savo"):
+        load_settings()
+    with pytest.raises(SettingsError, match=r"^--area 'Lapland' is not .* did you mean TA28 Pohjois- ja Itä-Lappi\?"):
+        load_settings(flags={"area": "--area"}, area="Lapland")
+
+
+def test_cli_area_name_and_mode_in_any_case(tmp_path: Path) -> None:
+    result = run_cli("refresh", "--mode", "SAMPLE", "--area", "Helsingki", data_dir=tmp_path / "data")
+    assert result.returncode == 2
+    _assert_one_sentence(result.stderr, "--area 'Helsingki' is not an employment-area code or name; did you mean TA08")
 
 
 def test_cli_unwritable_data_dir(tmp_path: Path) -> None:
