@@ -123,7 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
         "yritysten aloittaneet ja lopettaneet sekä konkurssit; PRH, yritysrekisteri; Kela, kunnan osarahoittama "
         "työttömyysturva. Tiedot tilannekuva-putken julkaisemasta tietovarastosta.",
         "missing": "ei tietoa",
-        "rank": "sija {rank}/{count} työllisyysalueista",
+        "rank": "sija {rank}/{count} manner-Suomen työllisyysalueista",
         "status_on_track": "aikataulussa",
         "status_at_risk": "vaarassa",
         "status_off_track": "jäljessä",
@@ -239,7 +239,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kommunfinansierat arbetslöshetsskydd. Data ur datalagret som "
         "tilannekuva-pipelinen publicerar.",
         "missing": "uppgift saknas",
-        "rank": "plats {rank}/{count} bland sysselsättningsområdena",
+        "rank": "plats {rank}/{count} bland fastlandets sysselsättningsområden",
         "status_on_track": "enligt plan",
         "status_at_risk": "i fara",
         "status_off_track": "efter",
@@ -356,7 +356,7 @@ LABELS: dict[str, dict[str, str]] = {
         "co-financed unemployment benefit. Data from the warehouse the "
         "tilannekuva pipeline publishes.",
         "missing": "no data",
-        "rank": "rank {rank}/{count} among employment areas",
+        "rank": "rank {rank}/{count} among mainland employment areas",
         "status_on_track": "on track",
         "status_at_risk": "at risk",
         "status_off_track": "off track",
