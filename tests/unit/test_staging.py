@@ -2,14 +2,14 @@
 
 Landed versions are small real version directories (manifest plus a CSV of cells); the tidy function
 reads them into a frame like a source's tidy would, and the validators are plain functions that pass
-or fail, shaped like quality.runner.SuiteResult.
+or fail, returning quality.runner.SuiteResult as every suite does.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +22,7 @@ from ingestion.landing import VersionManifest
 from ingestion.settings import Settings, load_settings
 from ingestion.staged_schemas import schema_of
 from ingestion.staging import FrameStager, stage
+from quality.runner import CheckOutcome, SuiteResult
 
 SOURCE, NAME = "statfin", "labour_market"
 
@@ -32,34 +33,17 @@ class Dataset:
     name: str = NAME
 
 
-@dataclass
-class Outcome:
-    description: str
-    success: bool
+def suite_result(description: str, success: bool) -> SuiteResult:
+    """A one-check result of the kind every quality suite returns."""
+    return SuiteResult("validate_test", [CheckOutcome(description, "expect_test", NAME, success)])
 
 
-@dataclass
-class Result:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    @property
-    def success(self) -> bool:
-        return all(o.success for o in self.outcomes)
-
-    @property
-    def failures(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.success]
-
-    def summary(self) -> str:
-        return "; ".join(f"{o.description}: {'ok' if o.success else 'failed'}" for o in self.outcomes)
+def non_negative(frame: pd.DataFrame) -> SuiteResult:
+    return suite_result("counts are non-negative", bool((frame["value"].dropna() >= 0).all()))
 
 
-def non_negative(frame: pd.DataFrame) -> Result:
-    return Result([Outcome("counts are non-negative", bool((frame["value"].dropna() >= 0).all()))])
-
-
-def always_fails(frame: pd.DataFrame) -> Result:
-    return Result([Outcome("rows look right", False)])
+def always_fails(frame: pd.DataFrame) -> SuiteResult:
+    return suite_result("rows look right", False)
 
 
 def land(landing_dir: Path, version: str, values: list[float]) -> Path:
@@ -140,7 +124,8 @@ def test_a_failing_version_is_quarantined_and_the_promoted_file_stays(settings: 
     assert outcome.quarantine == quarantined
     assert pd.read_parquet(quarantined)["value"].tolist() == [10.0, -5.0]
     assert outcome.failure == (
-        f"counts are non-negative: failed\nNot promoted; quarantined in {quarantined}; the previous file stays."
+        "validate_test: 1 of 1 expectations failed\n- counts are non-negative [expect_test]\n"
+        f"Not promoted; quarantined in {quarantined}; the previous file stays."
     )
 
     # a suite that fails whatever the data: the same version is tried again next time, not skipped
@@ -208,9 +193,9 @@ def test_prh_plugs_in_its_own_writer(settings: Settings) -> None:
     dataset = Dataset("prh", "companies")
     seen: list[StagedPrh] = []
 
-    def passes(staged: StagedPrh) -> Result:
+    def passes(staged: StagedPrh) -> SuiteResult:
         seen.append(staged)
-        return Result([Outcome("companies parsed", staged.companies_rows > 0)])
+        return suite_result("companies parsed", staged.companies_rows > 0)
 
     outcome = stage(settings.landing_dir, dataset, PrhStager(settings), passes)
     assert outcome.status == "promoted" and tuple(outcome.paths) == TABLES
