@@ -18,7 +18,6 @@ import pandas as pd
 import requests
 
 from ingestion.catalogue import (
-    BANKRUPTCIES,
     BUSINESS_DYNAMICS,
     LABOUR_MARKET,
     OCCUPATIONS,
@@ -674,8 +673,3 @@ def tidy_business_dynamics(version_dir: Path, dataset: PxWebDataset = BUSINESS_D
     columns = ["area_code", "period", "quarter", "industry_code", "measure", "value", "status"]
     tidy = tidy[[*columns, "source_table", "source_updated_at", "loaded_at", "is_sample_data"]]
     return tidy.sort_values(["area_code", "period", "industry_code", "measure"], ignore_index=True)
-
-
-def tidy_bankruptcies(version_dir: Path, dataset: PxWebDataset = BANKRUPTCIES) -> pd.DataFrame:
-    """kony as rows of area_code (SSS, MKnn), period, month, measure, value, status."""
-    return tidy_pxweb_table(version_dir, dataset)

@@ -104,7 +104,7 @@ TARGETS = {
         Target(
             BANKRUPTCIES,
             partial(pxweb.land_pxweb_table, dataset=BANKRUPTCIES),
-            pxweb.tidy_bankruptcies,
+            partial(pxweb.tidy_pxweb_table, dataset=BANKRUPTCIES),
             suites.validate_bankruptcies,
             "px_data",
         ),

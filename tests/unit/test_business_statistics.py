@@ -24,8 +24,8 @@ from ingestion.pxweb import (
     _measure_codes,
     find_table,
     land_pxweb_table,
-    tidy_bankruptcies,
     tidy_business_dynamics,
+    tidy_pxweb_table,
 )
 from ingestion.refresh import dataset_status
 from ingestion.releases import pxweb_release
@@ -312,7 +312,7 @@ def test_kony_bankruptcies_by_region_and_month(tmp_path: Path) -> None:
     (data,) = [e for e in landed.manifest.responses if e.file.startswith("data_")]
     asked = {q["code"]: q["selection"]["values"] for q in data.query["query"]}
     assert asked["Toimiala"] == ["SSS"] and asked["contentscode"] == ["konkurssit_lkm"], "the industry total only"
-    tidy = tidy_bankruptcies(landed.path)
+    tidy = tidy_pxweb_table(landed.path, BANKRUPTCIES)
     assert list(tidy.columns) == [
         "area_code",
         "period",
