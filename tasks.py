@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Set up and run tilannekuva with nothing but Python 3.11+ and the package index.
 
-    python3 tasks.py refresh   # create .venv, install the pinned lock, run the sample refresh
-    python3 tasks.py test      # create .venv, install the pinned lock, lint and run every test
-    python3 tasks.py lock      # recompile requirements.lock from requirements.in (maintainers)
+    python3 tasks.py refresh   # create .venv, install the pinned runtime lock, run the sample refresh
+    python3 tasks.py test      # create .venv, install the pinned dev lock, lint, check deps, run every test
+    python3 tasks.py lock      # recompile both locks from pyproject.toml (maintainers)
     python3 tasks.py settings-table  # regenerate the README's configuration table from ingestion/settings.py
     python3 tasks.py faults    # the full fault-injection matrix and crash kills (docs/reliability.md)
 
@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
+DEV_LOCK = ROOT / "requirements-dev.lock"
 UV_VERSION = "0.13.9"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # A municipal data system should not phone home: telemetry off for every tool.
@@ -40,14 +41,21 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
         sys.exit(completed.returncode)
 
 
-def setup() -> None:
-    """Create .venv and install exactly the locked versions (skipped when the lock is unchanged)."""
+def setup(dev: bool = False) -> None:
+    """Create .venv and install exactly the locked versions (skipped when the lock is unchanged).
+
+    The dev lock pins the same runtime versions plus the test tools, so a dev install also serves
+    the runtime commands and they do not reinstall anything.
+    """
     if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under whatever python3 the user has
         sys.exit(f"tilannekuva needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     stamp = VENV / ".lock-sha256"
-    digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    digests = {lock: hashlib.sha256(lock.read_bytes() + pyproject).hexdigest() for lock in (LOCK, DEV_LOCK)}
+    installed = stamp.read_text() if stamp.exists() else ""
+    if installed == digests[DEV_LOCK] or (not dev and installed == digests[LOCK]):
         return
+    lock = DEV_LOCK if dev else LOCK
     if not (BIN / "python").exists():
         print(f"Creating {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
@@ -57,13 +65,13 @@ def setup() -> None:
     try:
         # Bytecode compiled at install: a process that cannot write __pycache__ (PYTHONDONTWRITEBYTECODE,
         # a read-only install) would otherwise recompile Dagster, dbt and pandas on every start (~12 s).
-        run(BIN / "uv", "pip", "sync", "--quiet", "--compile-bytecode", LOCK, env=uv_env)
+        run(BIN / "uv", "pip", "sync", "--quiet", "--compile-bytecode", lock, env=uv_env)
         run(BIN / "uv", "pip", "install", "--quiet", "--no-deps", "-e", ".", env=uv_env)
     except SystemExit:
         print("uv could not install the lock; falling back to pip.", flush=True)
-        run(python, "-m", "pip", "install", "--quiet", "-r", LOCK)
+        run(python, "-m", "pip", "install", "--quiet", "-r", lock)
         run(python, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
-    stamp.write_text(digest)
+    stamp.write_text(digests[lock])
 
 
 def refresh() -> None:
@@ -73,10 +81,11 @@ def refresh() -> None:
 
 
 def test() -> None:
-    """Everything CI checks: lint, format, SQL lint, then the whole pytest suite."""
-    setup()
+    """Everything CI checks: lint, format, declared dependencies, SQL lint, then the whole pytest suite."""
+    setup(dev=True)
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "deptry", ".")
     run(BIN / "sqlfluff", "lint", "--processes", "2", "dbt_project/models", "dbt_project/tests", "dbt_project/macros")
     # pytest exits non-zero when no test ran (exit code 5), so a green run always ran tests.
     run(BIN / "python", "-m", "pytest", *sys.argv[2:])
@@ -84,16 +93,21 @@ def test() -> None:
 
 def faults() -> None:
     """Every fault on every source, SIGKILLs in every phase, exposure checks; writes artifacts/fault_matrix.md."""
-    setup()
+    setup(dev=True)
     run(BIN / "python", "-m", "pytest", "tests/faults", "-m", "full_matrix or not full_matrix", "-s", *sys.argv[2:])
 
 
 def lock() -> None:
-    """Recompile requirements.lock: exact versions only, no index URLs or host names."""
-    setup()
+    """Recompile both locks from pyproject.toml: exact versions only, no index URLs or host names.
+
+    The dev lock is constrained by the runtime lock, so both pin the same runtime versions.
+    """
+    setup(dev=True)
+    common = ["--python-version", "3.11", "--no-emit-index-url", "--no-emit-find-links", "--quiet"]
+    run(BIN / "uv", "pip", "compile", "pyproject.toml", *common, "-o", LOCK.name)
     run(
-        BIN / "uv", "pip", "compile", "requirements.in", "--python-version", "3.11",
-        "--no-emit-index-url", "--no-emit-find-links", "--quiet", "-o", "requirements.lock",
+        BIN / "uv", "pip", "compile", "pyproject.toml", "--extra", "dev", "--constraint", LOCK.name,
+        *common, "-o", DEV_LOCK.name,
     )  # fmt: skip
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 
 import requests
 
+from ingestion.durable import replace_durably
 from ingestion.settings import Settings
 
 
@@ -137,7 +137,7 @@ class LandingVersion:
         if exc is None:
             self.manifest.status = "ok"
             self._write_manifest(self.partial_dir)
-            os.replace(self.partial_dir, self.final_dir)
+            replace_durably(self.partial_dir, self.final_dir)
         else:
             self.manifest.status = "failed"
             self.manifest.error = str(exc)
@@ -145,7 +145,7 @@ class LandingVersion:
             failed = self.dataset_dir / f"{self.manifest.version}.failed"
             if failed.exists():
                 shutil.rmtree(failed)
-            os.replace(self.partial_dir, failed)
+            replace_durably(self.partial_dir, failed)
         self._log()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ingestion.durable import replace_durably
 from ingestion.prh import schemas as prh
 
 # pandas' string dtype is written as large_string; PRH's streaming writer uses pyarrow's string.
@@ -210,4 +211,4 @@ def write_empty(source: str, table: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(schema_of(source, table).empty_table(), tmp)
-    os.replace(tmp, path)
+    replace_durably(tmp, path)

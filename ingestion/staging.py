@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ingestion.durable import replace_durably
 from ingestion.errors import TilannekuvaError
 from ingestion.landing import VersionManifest, latest_version, read_manifest
 from ingestion.settings import Settings
@@ -141,7 +142,7 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    replace_durably(tmp, path)
 
 
 @dataclass

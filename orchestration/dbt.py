@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from ingestion.durable import replace_durably
 from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE
 from ingestion.settings import Settings, settings_env
 from orchestration.jobs import NIGHTLY_REFRESH_JOB
@@ -135,7 +136,7 @@ def record_published_inputs(settings: Settings, inputs: dict[str, str]) -> None:
     path = published_inputs_path(settings)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    replace_durably(tmp, path)
 
 
 def _overdue_flag_is_current(serving_path: Path) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from ingestion.catalogue import DATASETS
+from ingestion.durable import fsync_tree, replace_durably
 from ingestion.landing import latest_version, read_manifest
 from ingestion.settings import Settings
 from serving.errors import PublishError
@@ -196,7 +197,7 @@ def publish_serving(settings: Settings, docs_build: Path | None = None) -> Publi
             if staged:
                 shutil.rmtree(staged, ignore_errors=True)
         raise
-    os.replace(tmp_db, settings.serving_path)
+    replace_durably(tmp_db, settings.serving_path)
     _switch_link(settings.exports_dir, exports)
     if docs:
         _switch_link(settings.serving_dir / "docs", docs)
@@ -274,7 +275,8 @@ def _switch_link(link: Path, target: Path) -> None:
     tmp_link = link.with_name(f".{link.name}.{os.getpid()}.link")
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(target.relative_to(link.parent))
-    os.replace(tmp_link, link)
+    fsync_tree(target)
+    replace_durably(tmp_link, link)
 
 
 def _prune_versions(versions_dir: Path) -> None:

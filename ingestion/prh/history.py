@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingestion.catalogue import PRH_COMPANIES
+from ingestion.durable import replace_durably
 from ingestion.errors import SourceError
 from ingestion.landing import (
     read_manifest,
@@ -178,7 +179,7 @@ def _write_atomic(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(table, temp, compression="zstd")
-    os.replace(temp, path)
+    replace_durably(temp, path)
 
 
 def landed_versions(landing_dir: Path) -> list[Path]:

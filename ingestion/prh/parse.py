@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ingestion.durable import replace_durably
 from ingestion.errors import SourceError
 from ingestion.landing import (
     read_manifest,
@@ -253,9 +254,9 @@ def promote(staged: StagedPrh, companies_path: Path, situations_path: Path, form
     situations_path.parent.mkdir(parents=True, exist_ok=True)
     if forms_path is not None and staged.forms is not None:
         forms_path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged.forms, forms_path)
-    os.replace(staged.situations, situations_path)
-    os.replace(staged.companies, companies_path)
+        replace_durably(staged.forms, forms_path)
+    replace_durably(staged.situations, situations_path)
+    replace_durably(staged.companies, companies_path)
 
 
 def landed_provenance(version_dir: Path) -> tuple[datetime | None, bool]:

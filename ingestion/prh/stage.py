@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ingestion.durable import replace_durably
 from ingestion.errors import TilannekuvaError
 from ingestion.landing import read_manifest
 from ingestion.prh.history import apply_dump, dump_date_of, landed_versions, rebuild_history
@@ -62,7 +63,7 @@ class PrhStager:
         target = quarantine_dir(self.settings, SOURCE) / f"companies-{version.name}"
         shutil.rmtree(target, ignore_errors=True)
         target.parent.mkdir(parents=True, exist_ok=True)
-        self._scratch(version).rename(target)
+        replace_durably(self._scratch(version), target)
         return target
 
     def promote(self, tidied: StagedPrh, version: Path) -> Promoted:

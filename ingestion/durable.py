@@ -1,0 +1,50 @@
+"""Renames that publish a file or folder durably: its bytes reach the disk before its new name does.
+
+An atomic rename alone protects readers from a half-written file while the machine runs; after a
+power cut the journal may hold the new name but not the data written just before it, and the file
+comes back empty or short. So the content is fsynced before the rename and the directory holding the
+new name after it (POSIX). Where directories cannot be opened (Windows), only the files are synced.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def fsync_file(path: Path) -> None:
+    """Flush one file's content to disk."""
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory's entries (names created, renamed or removed in it) to disk."""
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(path: Path) -> None:
+    """Flush a file, or every file and folder under a folder (folders after their contents)."""
+    if path.is_symlink() or not path.is_dir():
+        if not path.is_symlink():
+            fsync_file(path)
+        return
+    for folder, _subdirs, files in os.walk(path, topdown=False):
+        for name in files:
+            child = Path(folder, name)
+            if not child.is_symlink():
+                fsync_file(child)
+        fsync_dir(Path(folder))
+
+
+def replace_durably(source: Path, target: Path) -> None:
+    """`os.replace(source, target)` with the content synced before and the new name synced after."""
+    fsync_tree(source)
+    os.replace(source, target)
+    fsync_dir(Path(target).parent)

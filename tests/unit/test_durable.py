@@ -1,0 +1,65 @@
+"""Durable renames: the content is flushed before the rename and the new name after it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingestion import durable
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads which path an fd is from /proc")
+
+
+@pytest.fixture
+def synced(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Record every fsync and rename in order, by the path they act on."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fake_fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def fake_replace(src: os.PathLike[str] | str, dst: os.PathLike[str] | str) -> None:
+        events.append(("replace", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fake_fsync)
+    monkeypatch.setattr(os, "replace", fake_replace)
+    return events
+
+
+def test_a_folder_is_flushed_file_by_file_before_its_rename_and_its_parent_after(
+    tmp_path: Path, synced: list[tuple[str, str]]
+) -> None:
+    staged = tmp_path / "v1.partial"
+    (staged / "responses").mkdir(parents=True)
+    (staged / "responses" / "0001.json").write_text("{}")
+    (staged / "manifest.json").write_text("{}")
+    final = tmp_path / "v1"
+
+    durable.replace_durably(staged, final)
+
+    assert final.joinpath("manifest.json").read_text() == "{}"
+    flushed_before = {path for kind, path in synced[: synced.index(("replace", str(final)))] if kind == "fsync"}
+    assert {
+        str(staged / "responses" / "0001.json"),
+        str(staged / "manifest.json"),
+        str(staged / "responses"),
+        str(staged),
+    } <= flushed_before
+    assert synced[-1] == ("fsync", str(tmp_path)), "the folder holding the new name is flushed last"
+
+
+def test_a_file_replaces_the_old_one_whole(tmp_path: Path, synced: list[tuple[str, str]]) -> None:
+    target = tmp_path / "table.parquet"
+    target.write_bytes(b"old")
+    tmp = tmp_path / ".table.parquet.tmp"
+    tmp.write_bytes(b"new")
+
+    durable.replace_durably(tmp, target)
+
+    assert target.read_bytes() == b"new" and not tmp.exists()
+    assert synced[0][0] == "fsync" and synced[1] == ("replace", str(target))
