@@ -110,23 +110,42 @@ def _examples(frame: pd.DataFrame, result: dict[str, Any]) -> list[dict[str, Any
     return [{"value": v} for v in values[:EXAMPLE_ROWS]]
 
 
+def _suite(suite: str, frame: str, checks: dict[int, Check]) -> Any:
+    """The checks on one frame as one ExpectationSuite; each expectation carries its description and index."""
+    return gx.ExpectationSuite(
+        name=f"{suite}:{frame}",
+        expectations=[
+            check.expectation.copy(update={"description": check.description, "meta": {"check": index}})
+            for index, check in checks.items()
+        ],
+    )
+
+
 def run_checks(suite: str, frames: dict[str, pd.DataFrame], checks: list[Check]) -> SuiteResult:
-    """Validate every check against its frame; never raises on bad data, only reports it."""
-    batches = {name: _batch(name, frame) for name, frame in frames.items()}
-    outcomes = []
-    for check in checks:
-        validation = batches[check.frame].validate(check.expectation, result_format="SUMMARY")
-        result = validation.result or {}
-        success = bool(validation.success)
-        outcomes.append(
-            CheckOutcome(
-                description=check.description,
-                expectation=type(check.expectation).__name__,
-                frame=check.frame,
+    """Validate each frame's expectations as one suite in one call; never raises on bad data, only reports it.
+
+    Outcomes come back in the order of `checks`, whatever order GX evaluated them in.
+    """
+    unknown = {check.frame for check in checks} - set(frames)
+    if unknown:
+        raise ValueError(f"{suite}: checks name frames that were not given: {', '.join(sorted(unknown))}")
+    outcomes: dict[int, CheckOutcome] = {}
+    for frame_name, frame in frames.items():
+        on_frame = {i: check for i, check in enumerate(checks) if check.frame == frame_name}
+        if not on_frame:
+            continue
+        validation = _batch(frame_name, frame).validate(_suite(suite, frame_name, on_frame), result_format="SUMMARY")
+        for evaluated in validation.results:
+            index = evaluated.expectation_config.meta["check"]
+            result = evaluated.result or {}
+            success = bool(evaluated.success)
+            outcomes[index] = CheckOutcome(
+                description=evaluated.expectation_config.description,
+                expectation=type(on_frame[index].expectation).__name__,
+                frame=frame_name,
                 success=success,
                 unexpected_count=result.get("unexpected_count"),
-                examples=[] if success else _examples(frames[check.frame], result),
+                examples=[] if success else _examples(frame, result),
                 observed=None if success else result.get("observed_value"),
             )
-        )
-    return SuiteResult(suite, outcomes)
+    return SuiteResult(suite, [outcomes[i] for i in range(len(checks))])
