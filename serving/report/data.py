@@ -599,41 +599,27 @@ def _load_month_changes(con: duckdb.DuckDBPyConnection, area: str, month: dt.dat
 
 
 def _load_gender(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[GenderRow]:
-    """Unemployed men and women now and a year ago; the row's lower-bound flag covers both columns."""
+    """Unemployed men and women now and a year ago; a column is a lower bound when null_cell_columns names it."""
     year_ago = dt.date(month.year - 1, month.month, 1)
     rows = _rows(
         con,
         f"""
-        SELECT month, is_lower_bound, {", ".join(GENDER_COLUMNS)}
+        SELECT month, null_cell_columns, {", ".join(GENDER_COLUMNS)}
         FROM fct_labour_market_monthly WHERE area_code = ? AND month IN (?, ?)
         """,
         [area, month, year_ago],
     )
     by_month = {r["month"]: r for r in rows}
     table = "fct_labour_market_monthly"
-    now, ago = by_month.get(month), by_month.get(year_ago)
-    out = []
-    for column in GENDER_COLUMNS:
-        out.append(
-            GenderRow(
-                column,
-                _fig(
-                    now and now[column],
-                    table,
-                    {"area_code": area, "month": month},
-                    column,
-                    bool(now and now["is_lower_bound"]),
-                ),
-                _fig(
-                    ago and ago[column],
-                    table,
-                    {"area_code": area, "month": year_ago},
-                    column,
-                    bool(ago and ago["is_lower_bound"]),
-                ),
-            )
-        )
-    return out
+
+    def figure(on: dt.date, column: str) -> Figure:
+        row = by_month.get(on)
+        if row is None:
+            return _fig(None, table, {"area_code": area, "month": on}, column)
+        partial = {c.strip() for c in (row["null_cell_columns"] or "").split(",")}
+        return _fig(row[column], table, {"area_code": area, "month": on}, column, column in partial)
+
+    return [GenderRow(column, figure(month, column), figure(year_ago, column)) for column in GENDER_COLUMNS]
 
 
 def _load_peer_comparison(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[PeerRow]:

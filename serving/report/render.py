@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ingestion.errors import SettingsError
 from ingestion.settings import Settings
@@ -26,6 +26,7 @@ from serving.report.data import (
     VACANCY_INDICATORS,
     Bound,
     ReportData,
+    SourceRow,
     load_report_data,
 )
 from serving.report.text import (
@@ -103,11 +104,19 @@ def _charts(data: ReportData, lang: str) -> dict[str, Markup]:
             [m for m, _ in data.vacancy_series],
             [v for _, v in data.vacancy_series],
             lang,
-            labels["vacancies_alt"],
+            vacancies_caption(data, lang),
         )
         if chart is not None:
             out["vacancies"] = chart
     return out
+
+
+def vacancies_caption(data: ReportData, lang: str) -> str:
+    """The vacancy chart's caption with the months it actually covers."""
+    months = [m for m, _ in data.vacancy_series] or [data.month]
+    return LABELS[lang]["vacancies_alt"].format(
+        start=format_short_month(months[0], lang), end=format_short_month(months[-1], lang)
+    )
 
 
 def peer_list(data: ReportData, lang: str) -> str:
@@ -123,7 +132,8 @@ def _trend_span_note(data: ReportData, lang: str) -> str | None:
     first, last = area_series.months[0], area_series.months[-1]
     if first <= dt.date(data.month.year - TREND_YEARS + 1, 1, 1):
         return None
-    return LABELS[lang]["trend_short"].format(start=format_month(first, lang), end=format_month(last, lang))
+    key = "trend_single" if first == last else "trend_short"
+    return LABELS[lang][key].format(start=format_month(first, lang), end=format_month(last, lang))
 
 
 def _groups_note(data: ReportData, lang: str, has_chart: bool) -> str | None:
@@ -147,6 +157,29 @@ def _occupation_note(data: ReportData, lang: str) -> str | None:
     return LABELS[lang]["occupations_outside"].format(
         n=count, start=format_month(start, lang), end=format_month(end, lang)
     )
+
+
+def breakable_id(identifier: str) -> Markup:
+    """A source id that may wrap only after '/' or '#' (a `<wbr>` there), never inside a name."""
+    escaped = str(escape(identifier.strip()))
+    return Markup(escaped.replace("/", "/<wbr>").replace("#", "#<wbr>"))
+
+
+def source_period(source: SourceRow, lang: str) -> str:
+    """The latest period a dataset covers, in the report's one style: month, quarter, year or a dump's day."""
+    start = source.latest_period_start
+    if start is None and source.latest_period and len(source.latest_period) == 7:
+        try:
+            start = dt.date.fromisoformat(f"{source.latest_period}-01")
+        except ValueError:
+            return source.latest_period
+    if start is None:
+        return source.latest_period or "–"
+    if source.period_type in ("none", "annual_version") or (source.period_type is None and start.day == 1):
+        return str(start.year)  # a classification's version
+    if source.period_type is None:
+        return format_day(start, lang)  # a register dump's date
+    return format_period(source.period_type, start, lang)
 
 
 def page_margin_css(data: ReportData, lang: str) -> str:
@@ -190,9 +223,12 @@ def render_report(data: ReportData, lang: str = "fi") -> str:
         fmt_month=lambda month: format_short_month(month, lang),
         fmt_long_month=lambda month: format_month(month, lang),
         period_label=lambda grain, start: format_period(grain, start, lang),
+        source_period=lambda source: source_period(source, lang),
+        breakable_id=breakable_id,
         sentences=sentences(data, lang),
         charts=drawn,
         peer_list=peer_list(data, lang),
+        vacancies_caption=vacancies_caption(data, lang),
         trend_span_note=_trend_span_note(data, lang),
         groups_note=_groups_note(data, lang, "groups" in drawn),
         occupation_note=_occupation_note(data, lang),

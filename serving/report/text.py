@@ -62,7 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "change_pct": "Muutos %",
         "vacancies": "Avoimet työpaikat ja kohtaanto",
         "vacancies_caption": "Avoimet työpaikat ja työmarkkinoiden kireys",
-        "vacancies_alt": "Pylväskaavio: avoimet työpaikat kuukausittain kahden vuoden ajalta.",
+        "vacancies_alt": "Pylväskaavio: avoimet työpaikat kuukausittain {start} – {end}.",
         "occupations": "Pula- ja ylitarjonta-ammatit",
         "shortage": "Pula-ammatit",
         "surplus": "Ylitarjonta-ammatit",
@@ -145,9 +145,10 @@ LABELS: dict[str, dict[str, str]] = {
         "trend_note": "Katkoviiva on alueen työttömyysasteen trendi (STL-kausitasoitus); sen kuusi viimeisintä "
         "kuukautta tarkentuvat uusien kuukausien myötä.",
         "trend_missing": "Työttömyysasteelle ei ole arvoja ennen kuukautta {month}, joten kehityskaaviota ei piirretä.",
-        "trend_short": "Aineisto alkaa {start}; kaavio näyttää kuukaudet {start}–{end}.",
-        "groups_missing": "Muutosta vuodessa ei voi laskea: aineisto alkaa {start}, joten vuotta aiempaa kuukautta "
-        "ei ole.",
+        "trend_short": "Aineiston ensimmäinen kuukausi on {start}; kaavio kattaa jakson {start} – {end}.",
+        "trend_single": "Aineiston ensimmäinen kuukausi on {start}, joten kaaviossa on vain se.",
+        "groups_missing": "Muutosta vuodessa ei voi laskea: aineiston ensimmäinen kuukausi on {start}, joten "
+        "vuotta aiempaa kuukautta ei ole.",
         "groups_no_change": "Muutosta vuodessa ei kaavioida, koska luvut ovat alarajoja tai puuttuvat.",
         "vacancies_missing": "Avoimista työpaikoista ei ole kuukausilukuja tälle jaksolle.",
         "occupations_outside": "Ammattiaineisto kattaa viimeisimmät {n} kuukautta ({start}–{end}); tälle kuulle "
@@ -210,7 +211,7 @@ LABELS: dict[str, dict[str, str]] = {
         "change_pct": "Förändring %",
         "vacancies": "Lediga arbetsplatser och matchning",
         "vacancies_caption": "Lediga arbetsplatser och arbetsmarknadens stramhet",
-        "vacancies_alt": "Stapeldiagram: lediga arbetsplatser per månad under två år.",
+        "vacancies_alt": "Stapeldiagram: lediga arbetsplatser per månad {start} – {end}.",
         "occupations": "Bristyrken och överskottsyrken",
         "shortage": "Bristyrken",
         "surplus": "Överskottsyrken",
@@ -293,8 +294,9 @@ LABELS: dict[str, dict[str, str]] = {
         "trend_note": "Den streckade linjen är områdets trend för arbetslöshetsgraden (STL-säsongrensning); dess "
         "sex senaste månader revideras när nya månader kommer.",
         "trend_missing": "Arbetslöshetsgraden saknar värden före {month}, så utvecklingsdiagrammet ritas inte.",
-        "trend_short": "Datat börjar {start}; diagrammet visar månaderna {start}–{end}.",
-        "groups_missing": "Förändringen på ett år kan inte räknas: datat börjar {start}, så månaden ett år "
+        "trend_short": "Datat börjar i {start}; diagrammet visar {start} – {end}.",
+        "trend_single": "Datat börjar i {start}, så diagrammet visar bara den månaden.",
+        "groups_missing": "Förändringen på ett år kan inte räknas: datat börjar i {start}, så månaden ett år "
         "tidigare saknas.",
         "groups_no_change": "Förändringen på ett år visas inte i diagram eftersom siffrorna är nedre gränser "
         "eller saknas.",
@@ -359,7 +361,7 @@ LABELS: dict[str, dict[str, str]] = {
         "change_pct": "Change %",
         "vacancies": "Vacancies and tightness",
         "vacancies_caption": "Open vacancies and labour-market tightness",
-        "vacancies_alt": "Bar chart: open vacancies by month over two years.",
+        "vacancies_alt": "Bar chart: open vacancies by month, {start} – {end}.",
         "occupations": "Occupations in shortage and in surplus",
         "shortage": "Shortage occupations",
         "surplus": "Surplus occupations",
@@ -443,7 +445,8 @@ LABELS: dict[str, dict[str, str]] = {
         "trend_note": "The dashed line is the area's unemployment-rate trend (STL seasonal adjustment); its "
         "latest six months are revised as new months arrive.",
         "trend_missing": "The unemployment rate has no values before {month}, so no chart is drawn.",
-        "trend_short": "The data start in {start}; the chart shows {start}–{end}.",
+        "trend_short": "The data start in {start}; the chart shows {start} – {end}.",
+        "trend_single": "The data start in {start}, so the chart shows that month only.",
         "groups_missing": "The change in a year cannot be computed: the data start in {start}, so there is no "
         "month a year earlier.",
         "groups_no_change": "The change in a year is not charted because the figures are lower bounds or missing.",
@@ -534,6 +537,16 @@ DATASET_TITLES = {
         "fi": "Kuntaluokitus ja aluejaot",
         "sv": "Kommunklassificering och regionindelningar",
         "en": "Municipality classification and regional divisions",
+    },
+    "classifications/industry_classification_2025": {
+        "fi": "Toimialaluokitus 2025",
+        "sv": "Näringsgrensindelning 2025",
+        "en": "Standard Industrial Classification 2025",
+    },
+    "classifications/industry_tol2025_tol2008": {
+        "fi": "Toimialaluokitusten vastaavuus TOL 2025 – TOL 2008",
+        "sv": "Korrespondens mellan näringsgrensindelningarna TOL 2025 och TOL 2008",
+        "en": "Correspondence between the industrial classifications TOL 2025 and TOL 2008",
     },
     "classifications/occupation_classification": {
         "fi": "Ammattiluokitus 2010",

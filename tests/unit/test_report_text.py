@@ -583,7 +583,7 @@ def test_sources_name_publisher_title_and_period_without_breaking_ids() -> None:
     text = shown_text(row)
     assert "Tilastokeskus" in text and "Työnvälitystilasto" in text and "lokakuu 2026" in text
     assert "20.11.2026" in text and "21.12.2026" in text and "2026M10" not in text
-    assert '<span class="id">StatFin/tyonv/statfin_tyonv_pxt_12r5.px</span>' in row
+    assert '<span class="id">StatFin/<wbr>tyonv/<wbr>statfin_tyonv_pxt_12r5.px</span>' in row
     assert "overflow-wrap: anywhere" not in html
 
 
