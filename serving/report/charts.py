@@ -169,12 +169,18 @@ MIN_COLUMN_SLOTS = 12
 
 
 def column_chart(
-    chart_id: str, months: list[dt.date], values: list[float | None], lang: str, alt: str
+    chart_id: str,
+    months: list[dt.date],
+    values: list[float | None],
+    lang: str,
+    alt: str,
+    latest_is_lower_bound: bool = False,
 ) -> Markup | None:
     """Columns per month (e.g. open vacancies), the latest month highlighted and labelled with its value.
 
     Columns keep one width however many months there are (at least MIN_COLUMN_SLOTS slots, so one month
-    does not fill the chart); a missing month gets no column rather than a zero. None without values.
+    does not fill the chart); a missing month gets no column rather than a zero. The latest value is
+    marked ≥ when it is a lower bound, as the tables mark it. None without values.
     """
     points = [(i, m, v) for i, (m, v) in enumerate(zip(months, values, strict=True)) if v is not None]
     if not points:
@@ -186,7 +192,8 @@ def column_chart(
         colours = [COLOURS["area"] if i == last else COLOURS["peer"] for i, _, _ in points]
         ax.bar([i for i, _, _ in points], [v for _, _, v in points], color=colours, width=0.7)
         i, _, v = points[-1]
-        ax.annotate(format_number(v, lang, 0), (i, v), xytext=(0, 3), textcoords="offset points", ha="center")
+        mark = "≥\u00a0" if latest_is_lower_bound and i == last else ""
+        ax.annotate(mark + format_number(v, lang, 0), (i, v), xytext=(0, 3), textcoords="offset points", ha="center")
         slots = max(len(months), MIN_COLUMN_SLOTS)
         ax.set_xlim(last - slots + 0.5, last + 0.5)
         step = max(1, len(months) // 8)

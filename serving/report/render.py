@@ -98,6 +98,7 @@ def _charts(data: ReportData, lang: str) -> dict[str, Markup]:
         )
         if chart is not None:
             out["groups"] = chart
+    vacancies = data.indicators.get("open_vacancies")
     if data.vacancy_series:
         chart = charts.column_chart(
             "chart-vacancies",
@@ -105,6 +106,7 @@ def _charts(data: ReportData, lang: str) -> dict[str, Markup]:
             [v for _, v in data.vacancy_series],
             lang,
             vacancies_caption(data, lang),
+            latest_is_lower_bound=vacancies is not None and vacancies.value.bound is Bound.LOWER,
         )
         if chart is not None:
             out["vacancies"] = chart

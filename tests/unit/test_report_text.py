@@ -610,3 +610,10 @@ def test_peer_table_shows_a_lower_bound_where_the_mart_leaves_it_out() -> None:
     html = render_report(with_history(indicators=indicators, peer_comparison=[row]), "fi")
     peer_row = re.search(r'<tr><th scope="row">open_vacancies fi</th>.*?</tr>', html, re.DOTALL)[0]
     assert "≥" in peer_row and 'value="497' in peer_row
+
+
+def test_the_vacancy_chart_marks_a_lower_bound_as_the_tables_do() -> None:
+    months = [dt.date(2026, m, 1) for m in range(1, 4)]
+    bounded = svg_texts(charts.column_chart("chart-v", months, [400.0, 450.0, 497.0], "fi", "alt", True))
+    assert f"≥{NBSP}497" in bounded
+    assert "497" in svg_texts(charts.column_chart("chart-v", months, [400.0, 450.0, 497.0], "fi", "alt"))
