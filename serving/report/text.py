@@ -173,6 +173,8 @@ LABELS: dict[str, dict[str, str]] = {
         "published_tz_note": "Ajat ovat Suomen aikaa (Europe/Helsinki).",
         "page": "sivu",
         "sample_short": "ESIMERKKIAINEISTO",
+        "marks_legend": "Merkinnät: ≥ luku on alaraja, ≤ luku on yläraja, .. tieto puuttuu tai on salattu, – ei "
+        "sovellu.",
     },
     "sv": {
         "title": "Regional lägesbild av arbetsmarknaden",
@@ -323,6 +325,8 @@ LABELS: dict[str, dict[str, str]] = {
         "published_tz_note": "Tiderna är finsk tid (Europe/Helsinki).",
         "page": "sida",
         "sample_short": "EXEMPELDATA",
+        "marks_legend": "Tecken: ≥ talet är en nedre gräns, ≤ talet är en övre gräns, .. uppgift saknas eller är "
+        "sekretessbelagd, – ej tillämpligt.",
     },
     "en": {
         "title": "Regional situational picture of the labour market",
@@ -473,6 +477,8 @@ LABELS: dict[str, dict[str, str]] = {
         "published_tz_note": "Times are Finnish time (Europe/Helsinki).",
         "page": "page",
         "sample_short": "SAMPLE DATA",
+        "marks_legend": "Marks: ≥ the number is a lower bound, ≤ an upper bound, .. missing or suppressed, – not "
+        "applicable.",
     },
 }
 

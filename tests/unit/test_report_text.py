@@ -617,3 +617,10 @@ def test_the_vacancy_chart_marks_a_lower_bound_as_the_tables_do() -> None:
     bounded = svg_texts(charts.column_chart("chart-v", months, [400.0, 450.0, 497.0], "fi", "alt", True))
     assert f"≥{NBSP}497" in bounded
     assert "497" in svg_texts(charts.column_chart("chart-v", months, [400.0, 450.0, 497.0], "fi", "alt"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_mark_is_explained_in_print(lang: str) -> None:
+    legend = re.search(r'<li id="marks-legend">([^<]*)</li>', render_report(report_data(), lang))[1]
+    for mark in ("≥", "≤", ".."):
+        assert mark in legend
