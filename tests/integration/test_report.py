@@ -438,7 +438,7 @@ def test_print_has_running_header_footer_and_sources_in_one_date_style(reports: 
     html = reports[lang]
     assert f'"{LABELS[lang]["page"]} " counter(page) "/" counter(pages)' in html
     assert f'@top-right {{ content: "{LABELS[lang]["sample_short"]}"' in html
-    sources = re.sub(r"<[^>]+>", "", _section(html, "sources"))  # the text a reader sees
+    sources = re.sub(r"<[^>]+>", " ", _section(html, "sources"))  # the text a reader sees
     dates = re.findall(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\d{4}-\d{2}-\d{2}", sources)
     assert dates
     pattern = r"\d{1,2} [A-Z][a-z]+ \d{4}" if lang == "en" else r"\d{1,2}\.\d{1,2}\.\d{4}"
