@@ -676,7 +676,10 @@ class NumberRenderer:
             return self(figure, "percent", signed=True)
         if unit == "percent":
             shown = self(figure, "points", signed=True)
-            return shown + POINTS_UNIT[self.lang] if figure is not None and figure.value is not None else shown
+            if figure is None or figure.value is None:
+                return shown
+            # One unbreakable unit: '%-yks.' must not wrap at its hyphen.
+            return shown + Markup('<span class="unit">{}</span>').format(POINTS_UNIT[self.lang])
         return self(figure, unit, signed=True)
 
 
