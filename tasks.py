@@ -6,6 +6,7 @@
     python3 tasks.py lock      # recompile both locks from pyproject.toml (maintainers)
     python3 tasks.py settings-table  # regenerate the README's configuration table from ingestion/settings.py
     python3 tasks.py faults    # the full fault-injection matrix and crash kills (docs/reliability.md)
+    python3 tasks.py screenshot  # regenerate docs/report_screenshot.png for the README (after refresh)
 
 Standard library only: this file runs before anything is installed.
 """
@@ -117,6 +118,12 @@ def settings_table() -> None:
     run(BIN / "python", "-m", "ingestion.settings")
 
 
+def screenshot() -> None:
+    """The README's report screenshot: TA24's Finnish report, first screen, from the refreshed ./data."""
+    setup()
+    run(BIN / "python", "tools/report_screenshot.py", *sys.argv[2:])
+
+
 COMMANDS = {
     "refresh": refresh,
     "test": test,
@@ -124,6 +131,7 @@ COMMANDS = {
     "setup": setup,
     "faults": faults,
     "settings-table": settings_table,
+    "screenshot": screenshot,
 }
 
 if __name__ == "__main__":

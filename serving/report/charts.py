@@ -15,8 +15,9 @@ import re
 from markupsafe import Markup, escape
 from matplotlib import rc_context
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from serving.report.text import PERCENT_SIGN as PERCENT
 from serving.report.text import format_number
 
 COLOURS = {"area": "#0b5394", "region": "#e69138", "country": "#38761d", "peer": "#b7b7b7"}
@@ -50,24 +51,79 @@ def _svg(fig: MplFigure, chart_id: str, alt: str) -> Markup:
     return Markup(opening + f'<title id="{title_id}">{safe_alt}</title>' + text[opening_end:])
 
 
+def _month_index(month: dt.date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _month_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Tick months for the span: every month up to a year, then quarters, then Januaries (max ~8 ticks)."""
+    span = _month_index(last) - _month_index(first)
+    step = next(s for s in (1, 2, 3, 6, 12, 24) if span / s <= 8)
+    ticks = []
+    for index in range(_month_index(first), _month_index(last) + 1):
+        if index % step == 0 or (span == 0):
+            ticks.append(dt.date(index // 12, index % 12 + 1, 1))
+    return ticks or [first]
+
+
+def _tick_label(month: dt.date, step_is_year: bool) -> str:
+    return str(month.year) if step_is_year else f"{month.month}/{month.year}"
+
+
+PEER_STYLES = (
+    ("#8e7cc3", "-"),
+    ("#c27ba0", "--"),
+    ("#76a5af", "-."),
+    ("#a61c00", ":"),
+    ("#7f6000", (0, (5, 1, 1, 1))),
+    ("#45818e", (0, (1, 1))),
+)
+
+
 def line_chart(
     chart_id: str,
     series: list[tuple[str, str, list[dt.date], list[float | None]]],
     lang: str,
     alt: str,
     decimals: int = 1,
-) -> Markup:
-    """Lines over months; `series` items are (label, role, months, values), role picks colour and weight."""
+) -> Markup | None:
+    """Lines over months; `series` items are (label, role, months, values), role picks colour and style.
+
+    The x axis spans only the months with values, ticks adapt to that span, a lone month is drawn as
+    points, and each peer gets its own colour and dash so the legend can tell them apart. None when no
+    series has a value (the caller says why instead of drawing an empty axis).
+    """
+    drawn = [
+        (label, role, [(m, v) for m, v in zip(months, values, strict=True) if v is not None])
+        for label, role, months, values in series
+    ]
+    drawn = [d for d in drawn if d[2]]
+    if not drawn:
+        return None
     with rc_context(RC):
         fig = MplFigure(figsize=(7.2, 3.2))
         ax = fig.add_subplot()
-        for label, role, months, values in sorted(series, key=lambda s: s[1] != "peer", reverse=False):
-            points = [(m, v) for m, v in zip(months, values, strict=True) if v is not None]
-            if not points:
+        peer_number = 0
+        all_months = sorted({m for _, _, points in drawn for m, _ in points})
+        lone = len(all_months) == 1
+        for label, role, points in sorted(drawn, key=lambda d: d[1] != "peer"):
+            xs = [_month_index(m) for m, _ in points]
+            ys = [v for _, v in points]
+            if role == "peer":
+                colour, dash = PEER_STYLES[peer_number % len(PEER_STYLES)]
+                peer_number += 1
+                ax.plot(xs, ys, label=label, color=colour, linestyle=dash, linewidth=1.0, marker="o" if lone else None)
                 continue
-            xs, ys = zip(*points, strict=True)
-            width = 2.4 if role == "area" else (0.8 if role == "peer" else 1.5)
-            ax.plot(xs, ys, label=label, color=COLOURS[role], linewidth=width)
+            colour = COLOURS["area" if role == "area_trend" else role]
+            width = {"area": 2.4, "area_trend": 1.4}.get(role, 1.5)
+            style = (0, (4, 2)) if role == "area_trend" else "-"
+            ax.plot(xs, ys, label=label, color=colour, linewidth=width, linestyle=style, marker="o" if lone else None)
+        ticks = _month_ticks(all_months[0], all_months[-1])
+        by_year = len(ticks) > 1 and (_month_index(ticks[1]) - _month_index(ticks[0])) >= 12
+        ax.set_xticks([_month_index(t) for t in ticks], [_tick_label(t, by_year) for t in ticks])
+        first, last = _month_index(all_months[0]), _month_index(all_months[-1])
+        pad = 1 if lone else 0.5
+        ax.set_xlim(first - pad, last + pad)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang, decimals)))
         ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
         handles, labels = ax.get_legend_handles_labels()
@@ -78,21 +134,27 @@ def line_chart(
 
 def bar_chart(
     chart_id: str, labels: list[str], values: list[float | None], lang: str, alt: str, decimals: int = 0
-) -> Markup:
-    """Horizontal bars, one per label (missing values left out), with the value at the bar's end."""
+) -> Markup | None:
+    """Horizontal bars, one per label (missing values left out), with the value at the bar's end.
+
+    None when no value is left, so no empty axis with made-up ticks is drawn.
+    """
+    shown = [(lab, v) for lab, v in zip(labels, values, strict=True) if v is not None]
+    if not shown:
+        return None
     with rc_context(RC):
-        fig = MplFigure(figsize=(7.2, 0.45 * max(len(labels), 2) + 0.6))
+        fig = MplFigure(figsize=(7.2, 0.45 * max(len(shown), 2) + 0.6))
         ax = fig.add_subplot()
-        shown = [(lab, v) for lab, v in zip(labels, values, strict=True) if v is not None]
         names = [lab for lab, _ in shown][::-1]
         numbers = [v for _, v in shown][::-1]
         colours = [COLOURS["area"] if v >= 0 else COLOURS["region"] for v in numbers]
         ax.barh(names, numbers, color=colours)
         ax.axvline(0, color="#666666", linewidth=0.8)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang, decimals)))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang, 0) + PERCENT[lang]))
         for y, v in enumerate(numbers):
             ax.annotate(
-                format_number(v, lang, decimals, signed=True),
+                format_number(v, lang, decimals, signed=True) + PERCENT[lang],
                 (v, y),
                 xytext=(4 if v >= 0 else -4, 0),
                 textcoords="offset points",
@@ -103,16 +165,43 @@ def bar_chart(
         return _svg(fig, chart_id, alt)
 
 
-def column_chart(chart_id: str, months: list[dt.date], values: list[float | None], lang: str, alt: str) -> Markup:
-    """Columns per month (e.g. open vacancies), the latest month highlighted."""
+MIN_COLUMN_SLOTS = 12
+
+
+def column_chart(
+    chart_id: str,
+    months: list[dt.date],
+    values: list[float | None],
+    lang: str,
+    alt: str,
+    latest_is_lower_bound: bool = False,
+) -> Markup | None:
+    """Columns per month (e.g. open vacancies), the latest month highlighted and labelled with its value.
+
+    Columns keep one width however many months there are (at least MIN_COLUMN_SLOTS slots, so one month
+    does not fill the chart); a missing month gets no column rather than a zero. The latest value is
+    marked ≥ when it is a lower bound, as the tables mark it. None without values.
+    """
+    points = [(i, m, v) for i, (m, v) in enumerate(zip(months, values, strict=True)) if v is not None]
+    if not points:
+        return None
     with rc_context(RC):
         fig = MplFigure(figsize=(7.2, 2.6))
         ax = fig.add_subplot()
-        xs = [f"{m.month}/{m.year % 100:02d}" for m in months]
-        ys = [0.0 if v is None else v for v in values]
-        colours = [COLOURS["peer"]] * (len(xs) - 1) + [COLOURS["area"]]
-        ax.bar(xs, ys, color=colours)
+        last = len(months) - 1
+        colours = [COLOURS["area"] if i == last else COLOURS["peer"] for i, _, _ in points]
+        ax.bar([i for i, _, _ in points], [v for _, _, v in points], color=colours, width=0.7)
+        i, _, v = points[-1]
+        mark = "≥\u00a0" if latest_is_lower_bound and i == last else ""
+        ax.annotate(mark + format_number(v, lang, 0), (i, v), xytext=(0, 3), textcoords="offset points", ha="center")
+        slots = max(len(months), MIN_COLUMN_SLOTS)
+        ax.set_xlim(last - slots + 0.5, last + 0.5)
+        step = max(1, len(months) // 8)
+        ticks = [i for i in range(len(months)) if (last - i) % step == 0]
+        ax.set_xticks(ticks, [f"{months[i].month}/{months[i].year}" for i in ticks])
+        ax.tick_params(axis="x", labelsize=7)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang, 0)))
-        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
         ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+        ax.margins(y=0.15)
         return _svg(fig, chart_id, alt)

@@ -22,6 +22,8 @@ from ingestion.errors import SettingsError
 HEADLINE_INDICATORS = (
     "unemployed",
     "unemployment_rate",
+    "jobseekers",
+    "laid_off",
     "open_vacancies",
     "vacancies_per_unemployed",
     "long_term_unemployed",
@@ -33,7 +35,10 @@ GROUP_INDICATORS = (
     "long_term_unemployed",
     "long_term_unemployed_share",
     "unemployed_foreign_nationals",
+    "laid_off",
 )
+# Men and women are columns of fct_labour_market_monthly, not indicators of the situational picture.
+GENDER_COLUMNS = ("unemployed_men", "unemployed_women")
 VACANCY_INDICATORS = ("open_vacancies", "new_vacancies", "vacancies_per_unemployed")
 TREND_YEARS = 6
 TOP_OCCUPATIONS = 8
@@ -168,7 +173,7 @@ class TrendSeries:
     """One line of the unemployment-rate chart."""
 
     label: str
-    role: str  # area, region, country, peer
+    role: str  # area, area_trend, region, country, peer
     months: list[dt.date]
     values: list[float | None]
 
@@ -256,14 +261,37 @@ class AlertRow:
 
 
 @dataclass(frozen=True)
+class MonthChange:
+    """An indicator's change from the previous month (mart_situational_picture change_1m, change_1m_pct)."""
+
+    change: Figure
+    change_pct: Figure
+
+
+@dataclass(frozen=True)
+class GenderRow:
+    """Unemployed men or women in the month and a year earlier (fct_labour_market_monthly)."""
+
+    column: str
+    value: Figure
+    value_year_ago: Figure
+
+
+@dataclass(frozen=True)
 class MunicipalityRow:
-    """A member municipality's figures in the month."""
+    """A member municipality's figures in the month and a year earlier."""
 
     code: str
     name: dict[str, str]
     unemployed: Figure
-    unemployment_rate: Figure
+    unemployed_year_ago: Figure
     change_12m_pct: Figure
+    unemployment_rate: Figure
+    unemployment_rate_year_ago: Figure
+    unemployment_rate_change: Figure
+    long_term_unemployed: Figure
+    unemployed_under_25: Figure
+    unemployed_foreign_nationals: Figure
     open_vacancies: Figure
 
 
@@ -272,9 +300,12 @@ class SourceRow:
     """A dataset's provenance (mart_data_freshness)."""
 
     dataset: str
+    source: str
     source_table: str
     source_updated_at: dt.datetime | None
     latest_period: str | None
+    latest_period_start: dt.date | None
+    period_type: str | None
     expected_next_release: dt.date | None
     is_stale: bool
     is_overdue: bool
@@ -315,10 +346,19 @@ class ReportData:
     sources: list[SourceRow]
     caveats: Caveats
     vacancy_series: list[tuple[dt.date, float | None]] = field(default_factory=list)
+    peer_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    month_changes: dict[str, MonthChange] = field(default_factory=dict)
+    gender: list[GenderRow] = field(default_factory=list)
+    occupation_months: tuple[dt.date, dt.date, int] | None = None
+    peer_comparison_month: dt.date | None = None
+    first_month: dt.date | None = None
+
+
+LANGS = ("fi", "sv", "en")
 
 
 def _names(row: dict[str, Any], prefix: str = "name") -> dict[str, str]:
-    return {lang: row[f"{prefix}_{lang}"] for lang in ("fi", "sv", "en")}
+    return {lang: row[f"{prefix}_{lang}"] for lang in LANGS}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -473,8 +513,12 @@ def _load_benefit_cost(con: duckdb.DuckDBPyConnection, area: str, month: dt.date
 
 def _load_trend(
     con: duckdb.DuckDBPyConnection, area: str, month: dt.date, names: dict[str, Any]
-) -> tuple[list[TrendSeries], list[TrendRow], list[str]]:
-    """Unemployment rate over TREND_YEARS years: the area, its region, the country and its peer areas."""
+) -> tuple[list[TrendSeries], list[TrendRow], list[str], dict[str, dict[str, str]]]:
+    """Unemployment rate over TREND_YEARS years: the area (and its STL trend), region, country and peers.
+
+    Only months with an observed rate are kept, so a report early in the history draws the months it has
+    instead of an empty axis reaching back to before the data start.
+    """
     start = dt.date(month.year - TREND_YEARS + 1, 1, 1)
     rows = _rows(
         con,
@@ -482,9 +526,11 @@ def _load_trend(
         WITH peers AS (
             SELECT peer_area_code, peer_rank FROM mart_peer_groups WHERE area_code = ? AND peer_rank > 0
         )
-        SELECT p.area_code, p.month, p.value, p.region_value, p.country_value, p.region_code,
-               peers.peer_rank
-        FROM mart_situational_picture p LEFT JOIN peers ON peers.peer_area_code = p.area_code
+        SELECT p.area_code, p.month, p.value, p.trend, p.region_value, p.country_value, p.region_code,
+               peers.peer_rank, a.name_fi, a.name_sv, a.name_en
+        FROM mart_situational_picture p
+        LEFT JOIN peers ON peers.peer_area_code = p.area_code
+        LEFT JOIN dim_area a ON a.area_code = p.area_code
         WHERE p.indicator_code = 'unemployment_rate' AND p.month BETWEEN ? AND ?
           AND (p.area_code = ? OR peers.peer_rank IS NOT NULL)
         ORDER BY peers.peer_rank NULLS FIRST, p.area_code, p.month
@@ -492,16 +538,20 @@ def _load_trend(
         [area, start, month, area],
     )
     own = [r for r in rows if r["area_code"] == area]
-    months = [r["month"] for r in own]
+    observed = [r for r in own if r["value"] is not None]
+    months = [r["month"] for r in observed]
     series = [
-        TrendSeries(names["name_fi"], "area", months, [r["value"] for r in own]),
-        TrendSeries(names["region_fi"] or "", "region", months, [r["region_value"] for r in own]),
-        TrendSeries("SSS", "country", months, [r["country_value"] for r in own]),
+        TrendSeries(names["name_fi"], "area", months, [r["value"] for r in observed]),
+        TrendSeries("trend", "area_trend", months, [r["trend"] for r in observed]),
+        TrendSeries(names["region_fi"] or "", "region", months, [r["region_value"] for r in observed]),
+        TrendSeries("SSS", "country", months, [r["country_value"] for r in observed]),
     ]
     peer_codes: list[str] = []
+    peer_names: dict[str, dict[str, str]] = {}
     for r in rows:
         if r["peer_rank"] is not None and r["area_code"] not in peer_codes:
             peer_codes.append(r["area_code"])
+            peer_names[r["area_code"]] = _names(r) if r["name_fi"] else dict.fromkeys(LANGS, r["area_code"])
     for code in peer_codes:
         mine = {r["month"]: r["value"] for r in rows if r["area_code"] == code}
         series.append(TrendSeries(code, "peer", months, [mine.get(m) for m in months]))
@@ -518,7 +568,58 @@ def _load_trend(
                     _fig(r["country_value"], table, key, "country_value"),
                 )
             )
-    return series, trend_table, peer_codes
+    return series, trend_table, peer_codes, peer_names
+
+
+def _load_month_changes(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> dict[str, MonthChange]:
+    """Month-on-month changes the mart computes (change_1m, change_1m_pct) with their lower-bound flag."""
+    rows = _rows(
+        con,
+        """
+        SELECT p.indicator_code, p.change_1m, p.change_1m_pct, p.is_lower_bound,
+               prev.is_lower_bound AS previous_is_lower_bound
+        FROM mart_situational_picture p
+        LEFT JOIN mart_situational_picture prev
+          ON prev.area_code = p.area_code AND prev.indicator_code = p.indicator_code
+         AND prev.month = p.month - INTERVAL 1 MONTH
+        WHERE p.area_code = ? AND p.month = ?
+        """,
+        [area, month],
+    )
+    table = "mart_situational_picture"
+    out = {}
+    for r in rows:
+        key = {"area_code": area, "month": month, "indicator_code": r["indicator_code"]}
+        bound = change_bound(Bound.of(r["is_lower_bound"]), Bound.of(r["previous_is_lower_bound"]))
+        out[r["indicator_code"]] = MonthChange(
+            _fig(r["change_1m"], table, key, "change_1m", bound),
+            _fig(r["change_1m_pct"], table, key, "change_1m_pct", bound),
+        )
+    return out
+
+
+def _load_gender(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[GenderRow]:
+    """Unemployed men and women now and a year ago; a column is a lower bound when null_cell_columns names it."""
+    year_ago = dt.date(month.year - 1, month.month, 1)
+    rows = _rows(
+        con,
+        f"""
+        SELECT month, null_cell_columns, {", ".join(GENDER_COLUMNS)}
+        FROM fct_labour_market_monthly WHERE area_code = ? AND month IN (?, ?)
+        """,
+        [area, month, year_ago],
+    )
+    by_month = {r["month"]: r for r in rows}
+    table = "fct_labour_market_monthly"
+
+    def figure(on: dt.date, column: str) -> Figure:
+        row = by_month.get(on)
+        if row is None:
+            return _fig(None, table, {"area_code": area, "month": on}, column)
+        partial = {c.strip() for c in (row["null_cell_columns"] or "").split(",")}
+        return _fig(row[column], table, {"area_code": area, "month": on}, column, column in partial)
+
+    return [GenderRow(column, figure(month, column), figure(year_ago, column)) for column in GENDER_COLUMNS]
 
 
 def _load_peer_comparison(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[PeerRow]:
@@ -596,6 +697,24 @@ def _load_occupations(
         )
         (shortages if rank_column == "shortage_rank" else surpluses).append(item)
     return shortages, surpluses
+
+
+def _load_occupation_months(con: duckdb.DuckDBPyConnection, area: str) -> tuple[dt.date, dt.date, int] | None:
+    """First and last month of mart_occupation_mismatch for the area and how many months it holds.
+
+    The occupation data cover a shorter window than the labour-market series, so a report month outside
+    it needs the reason rather than an empty table.
+    """
+    row = con.execute(
+        "SELECT min(month), max(month), count(DISTINCT month) FROM mart_occupation_mismatch WHERE area_code = ?",
+        [area],
+    ).fetchone()
+    return None if row[0] is None else (row[0], row[1], int(row[2]))
+
+
+def _load_peer_comparison_month(con: duckdb.DuckDBPyConnection, area: str) -> dt.date | None:
+    """The one month mart_peer_comparison holds for the area (its latest), to say so in earlier reports."""
+    return con.execute("SELECT max(month) FROM mart_peer_comparison WHERE area_code = ?", [area]).fetchone()[0]
 
 
 def _load_business(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[BusinessRow] | None:
@@ -702,39 +821,50 @@ def _load_alerts(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> l
 
 
 def _load_municipalities(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[MunicipalityRow]:
+    """Member municipalities now and a year ago: counts, the rate and its change in points, and groups."""
     rows = _rows(
         con,
         """
-        SELECT a.area_code, a.name_fi, a.name_sv, a.name_en,
-               max(p.value) FILTER (WHERE p.indicator_code = 'unemployed') AS unemployed,
-               max(p.value) FILTER (WHERE p.indicator_code = 'unemployment_rate') AS unemployment_rate,
-               max(p.change_12m_pct) FILTER (WHERE p.indicator_code = 'unemployed') AS change_12m_pct,
-               max(p.value) FILTER (WHERE p.indicator_code = 'open_vacancies') AS open_vacancies
+        SELECT a.area_code, a.name_fi, a.name_sv, a.name_en, p.indicator_code, p.value, p.value_year_ago,
+               p.change_12m, p.change_12m_pct
         FROM dim_area a
         LEFT JOIN mart_situational_picture p ON p.area_code = a.area_code AND p.month = ?
         WHERE a.area_level = 'municipality' AND a.employment_area_code = ?
-        GROUP BY ALL
-        ORDER BY unemployed DESC NULLS LAST, a.name_fi
         """,
         [month, area],
     )
     table = "mart_situational_picture"
-    out = []
+    by_code: dict[str, dict[str, Any]] = {}
     for r in rows:
+        entry = by_code.setdefault(r["area_code"], {"names": _names(r), "values": {}})
+        if r["indicator_code"] is not None:
+            entry["values"][r["indicator_code"]] = r
+    out = []
+    for code, entry in by_code.items():
+        values = entry["values"]
 
-        def key(indicator: str, code: str = r["area_code"]) -> dict[str, Any]:
-            return {"area_code": code, "month": month, "indicator_code": indicator}
+        def fig(indicator: str, column: str = "value", code: str = code, values: dict[str, Any] = values) -> Figure:
+            row = values.get(indicator)
+            key = {"area_code": code, "month": month, "indicator_code": indicator}
+            return _fig(None if row is None else row[column], table, key, column)
 
         out.append(
             MunicipalityRow(
-                r["area_code"],
-                _names(r),
-                _fig(r["unemployed"], table, key("unemployed"), "value"),
-                _fig(r["unemployment_rate"], table, key("unemployment_rate"), "value"),
-                _fig(r["change_12m_pct"], table, key("unemployed"), "change_12m_pct"),
-                _fig(r["open_vacancies"], table, key("open_vacancies"), "value"),
+                code=code,
+                name=entry["names"],
+                unemployed=fig("unemployed"),
+                unemployed_year_ago=fig("unemployed", "value_year_ago"),
+                change_12m_pct=fig("unemployed", "change_12m_pct"),
+                unemployment_rate=fig("unemployment_rate"),
+                unemployment_rate_year_ago=fig("unemployment_rate", "value_year_ago"),
+                unemployment_rate_change=fig("unemployment_rate", "change_12m"),
+                long_term_unemployed=fig("long_term_unemployed"),
+                unemployed_under_25=fig("unemployed_under_25"),
+                unemployed_foreign_nationals=fig("unemployed_foreign_nationals"),
+                open_vacancies=fig("open_vacancies"),
             )
         )
+    out.sort(key=lambda m: (m.unemployed.value is None, -(m.unemployed.value or 0), m.name["fi"]))
     return out
 
 
@@ -742,8 +872,8 @@ def _load_sources(con: duckdb.DuckDBPyConnection) -> list[SourceRow]:
     rows = _rows(
         con,
         """
-        SELECT source || '/' || dataset AS dataset, source_table, source_updated_at, latest_period,
-               expected_next_release, is_stale, is_overdue, is_available
+        SELECT source || '/' || dataset AS dataset, source, source_table, source_updated_at, latest_period,
+               latest_period_start, period_type, expected_next_release, is_stale, is_overdue, is_available
         FROM mart_data_freshness ORDER BY source, dataset
         """,
         [],
@@ -793,7 +923,7 @@ def load_report_data(serving_path: Path, area: str, month: str | None = None) ->
         report_month = resolve_area_month(con, area, month)
         names = _load_area(con, area)
         is_sample, published_at = _load_publish(con)
-        trend, trend_table, peers = _load_trend(con, area, report_month, names)
+        trend, trend_table, peers, peer_names = _load_trend(con, area, report_month, names)
         shortages, surpluses = _load_occupations(con, area, report_month)
         return ReportData(
             area_code=area,
@@ -817,4 +947,10 @@ def load_report_data(serving_path: Path, area: str, month: str | None = None) ->
             sources=_load_sources(con),
             caveats=_load_caveats(con, area, report_month),
             vacancy_series=_load_vacancy_series(con, area, report_month),
+            peer_names=peer_names,
+            month_changes=_load_month_changes(con, area, report_month),
+            gender=_load_gender(con, area, report_month),
+            occupation_months=_load_occupation_months(con, area),
+            peer_comparison_month=_load_peer_comparison_month(con, area),
+            first_month=available_months(con, area)[0],
         )

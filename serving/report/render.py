@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from ingestion.errors import SettingsError
 from ingestion.settings import Settings
@@ -21,18 +22,23 @@ from serving.report import charts
 from serving.report.data import (
     GROUP_INDICATORS,
     HEADLINE_INDICATORS,
+    TREND_YEARS,
     VACANCY_INDICATORS,
     Bound,
     ReportData,
+    SourceRow,
     load_report_data,
 )
 from serving.report.text import (
+    DATASET_TITLES,
     DECIMALS,
     LABELS,
+    PUBLISHERS,
     NumberRenderer,
     check_language,
     format_day,
     format_month,
+    format_period,
     format_short_month,
     format_timestamp,
     sentences,
@@ -52,36 +58,37 @@ def report_filename(area: str, data_month: str, lang: str) -> str:
     return f"tilannekuva_{area}_{data_month}_{lang}.html"
 
 
-def _period_label(grain: str, start: dt.date, lang: str) -> str:
-    if grain == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1}/{start.year}"
-    return format_short_month(start, lang)
-
-
-def _charts(data: ReportData, lang: str) -> dict[str, object]:
+def _charts(data: ReportData, lang: str) -> dict[str, Markup]:
+    """The three charts, each left out (and its section's note says why) when there is nothing to draw."""
     labels = LABELS[lang]
-    trend = data.trend
-    area_series = trend[0] if trend else None
-    out: dict[str, object] = {}
+    out: dict[str, Markup] = {}
+    area_series = next((s for s in data.trend if s.role == "area"), None)
     if area_series and area_series.months:
         names = {
             "area": data.area_name[lang],
+            "area_trend": f"{data.area_name[lang]}, {labels['trend_series']}",
             "region": data.region_name[lang],
             "country": labels["country"],
         }
-        series = [(names.get(s.role, s.label), s.role, s.months, s.values) for s in trend]
+        series = [
+            (data.peer_names.get(s.label, {}).get(lang, s.label) if s.role == "peer" else names[s.role], s.role,
+             s.months, s.values)
+            for s in data.trend
+        ]  # fmt: skip
         alt = labels["trend_alt"].format(
             area=data.area_name[lang],
             start=format_short_month(area_series.months[0], lang),
             end=format_short_month(area_series.months[-1], lang),
-            peers=", ".join(data.peer_codes),
+            peers=peer_list(data, lang),
         )
-        out["trend"] = charts.line_chart("chart-trend", series, lang, alt)
+        chart = charts.line_chart("chart-trend", series, lang, alt)
+        if chart is not None:
+            out["trend"] = chart
     groups = [
         data.indicators[c] for c in GROUP_INDICATORS if c in data.indicators and data.indicators[c].unit != "percent"
     ]
     if groups:
-        out["groups"] = charts.bar_chart(
+        chart = charts.bar_chart(
             "chart-groups",
             [g.name[lang] for g in groups],
             [g.change_12m_pct.value if g.change_12m_pct.bound is Bound.EXACT else None for g in groups],
@@ -89,21 +96,122 @@ def _charts(data: ReportData, lang: str) -> dict[str, object]:
             labels["groups_alt"],
             decimals=1,
         )
+        if chart is not None:
+            out["groups"] = chart
+    vacancies = data.indicators.get("open_vacancies")
     if data.vacancy_series:
-        out["vacancies"] = charts.column_chart(
+        chart = charts.column_chart(
             "chart-vacancies",
             [m for m, _ in data.vacancy_series],
             [v for _, v in data.vacancy_series],
             lang,
-            labels["vacancies_alt"],
+            vacancies_caption(data, lang),
+            latest_is_lower_bound=vacancies is not None and vacancies.value.bound is Bound.LOWER,
         )
+        if chart is not None:
+            out["vacancies"] = chart
     return out
+
+
+def vacancies_caption(data: ReportData, lang: str) -> str:
+    """The vacancy chart's caption with the months it actually covers."""
+    months = [m for m, _ in data.vacancy_series] or [data.month]
+    return LABELS[lang]["vacancies_alt"].format(
+        start=format_short_month(months[0], lang), end=format_short_month(months[-1], lang)
+    )
+
+
+def peer_list(data: ReportData, lang: str) -> str:
+    """The peer areas by name with their code: 'Kuopion seutu (TA39), …'."""
+    return ", ".join(f"{data.peer_names.get(c, {}).get(lang, c)} ({c})" for c in data.peer_codes)
+
+
+def _trend_span_note(data: ReportData, lang: str) -> str | None:
+    """Say where the rate chart starts when the history is shorter than the TREND_YEARS it normally shows."""
+    area_series = next((s for s in data.trend if s.role == "area"), None)
+    if area_series is None or not area_series.months:
+        return None
+    first, last = area_series.months[0], area_series.months[-1]
+    if first <= dt.date(data.month.year - TREND_YEARS + 1, 1, 1):
+        return None
+    key = "trend_single" if first == last else "trend_short"
+    return LABELS[lang][key].format(start=format_month(first, lang), end=format_month(last, lang))
+
+
+def _groups_note(data: ReportData, lang: str, has_chart: bool) -> str | None:
+    """Why the groups chart is missing: no year-ago month in the data, or only bounds and gaps."""
+    if has_chart:
+        return None
+    labels = LABELS[lang]
+    year_ago = dt.date(data.month.year - 1, data.month.month, 1)
+    if data.first_month is not None and data.first_month > year_ago:
+        return labels["groups_missing"].format(start=format_month(data.first_month, lang))
+    return labels["groups_no_change"]
+
+
+def _occupation_note(data: ReportData, lang: str) -> str | None:
+    """Why the occupation tables are empty when the report month lies outside the occupation data's window."""
+    if data.occupation_months is None or data.shortages or data.surpluses:
+        return None
+    start, end, count = data.occupation_months
+    if start <= data.month <= end:
+        return None
+    return LABELS[lang]["occupations_outside"].format(
+        n=count, start=format_month(start, lang), end=format_month(end, lang)
+    )
+
+
+def breakable_id(identifier: str) -> Markup:
+    """A source id that may wrap only after '/' or '#' (a `<wbr>` there), never inside a name."""
+    escaped = str(escape(identifier.strip()))
+    return Markup(escaped.replace("/", "/<wbr>").replace("#", "#<wbr>"))
+
+
+def source_period(source: SourceRow, lang: str) -> str:
+    """The latest period a dataset covers, in the report's one style: month, quarter, year or a dump's day."""
+    start = source.latest_period_start
+    if start is None and source.latest_period and len(source.latest_period) == 7:
+        try:
+            start = dt.date.fromisoformat(f"{source.latest_period}-01")
+        except ValueError:
+            return source.latest_period
+    if start is None:
+        return source.latest_period or "–"
+    if source.period_type in ("none", "annual_version") or (source.period_type is None and start.day == 1):
+        return str(start.year)  # a classification's version
+    if source.period_type is None:
+        return format_day(start, lang)  # a register dump's date
+    return format_period(source.period_type, start, lang)
+
+
+def page_margin_css(data: ReportData, lang: str) -> str:
+    """CSS paged-media margin boxes: area, month and SAMPLE mark at the top, 'sivu 2/8' at the bottom.
+
+    Headless Chromium's --print-to-pdf draws @page margin boxes on every page; the texts are CSS strings,
+    so quotes and backslashes in names are escaped.
+    """
+    labels = LABELS[lang]
+
+    def css_string(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    left = f"{data.area_name[lang]} ({data.area_code}) — {format_month(data.month, lang)}"
+    sample = labels["sample_short"] if data.is_sample else ""
+    page = f'{css_string(labels["page"] + " ")} counter(page) "/" counter(pages)'
+    return (
+        "@page { size: A4; margin: 18mm 15mm 16mm;"
+        f" @top-left {{ content: {css_string(left)}; font-size: 8pt; color: #555; }}"
+        f" @top-right {{ content: {css_string(sample)}; font-size: 8pt; font-weight: 700; color: #b45f06; }}"
+        f" @bottom-left {{ content: {css_string(labels['title'])}; font-size: 8pt; color: #555; }}"
+        f" @bottom-right {{ content: {page}; font-size: 8pt; color: #555; }} }}"
+    )
 
 
 def render_report(data: ReportData, lang: str = "fi") -> str:
     """The report as one HTML document in `lang` (fi, sv or en)."""
     check_language(lang)
     template = _ENV.get_template("report.html.j2")
+    drawn = _charts(data, lang)
     return template.render(
         d=data,
         lang=lang,
@@ -115,9 +223,20 @@ def render_report(data: ReportData, lang: str = "fi") -> str:
         fmt_day=lambda day: format_day(day, lang),
         fmt_stamp=lambda stamp: format_timestamp(stamp, lang),
         fmt_month=lambda month: format_short_month(month, lang),
-        period_label=lambda grain, start: _period_label(grain, start, lang),
+        fmt_long_month=lambda month: format_month(month, lang),
+        period_label=lambda grain, start: format_period(grain, start, lang),
+        source_period=lambda source: source_period(source, lang),
+        breakable_id=breakable_id,
         sentences=sentences(data, lang),
-        charts=_charts(data, lang),
+        charts=drawn,
+        peer_list=peer_list(data, lang),
+        vacancies_caption=vacancies_caption(data, lang),
+        trend_span_note=_trend_span_note(data, lang),
+        groups_note=_groups_note(data, lang, "groups" in drawn),
+        occupation_note=_occupation_note(data, lang),
+        page_css=Markup(page_margin_css(data, lang)),
+        publishers=PUBLISHERS,
+        dataset_titles=DATASET_TITLES,
         headline_codes=[c for c in HEADLINE_INDICATORS if c in data.indicators],
         group_codes=[c for c in GROUP_INDICATORS if c in data.indicators],
         vacancy_codes=[c for c in VACANCY_INDICATORS if c in data.indicators],

@@ -9,6 +9,7 @@ by fixed templates (no external service).
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -61,7 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "change_pct": "Muutos %",
         "vacancies": "Avoimet työpaikat ja kohtaanto",
         "vacancies_caption": "Avoimet työpaikat ja työmarkkinoiden kireys",
-        "vacancies_alt": "Pylväskaavio: avoimet työpaikat kuukausittain kahden vuoden ajalta.",
+        "vacancies_alt": "Pylväskaavio: avoimet työpaikat kuukausittain {start} – {end}.",
         "occupations": "Pula- ja ylitarjonta-ammatit",
         "shortage": "Pula-ammatit",
         "surplus": "Ylitarjonta-ammatit",
@@ -139,6 +140,41 @@ LABELS: dict[str, dict[str, str]] = {
         "not_comparable": "ei vertailukelpoinen",
         "lower_bound": "alaraja",
         "upper_bound": "yläraja",
+        "change_month": "muutos kuukaudessa",
+        "trend_series": "trendi (kausitasoitettu)",
+        "trend_note": "Katkoviiva on alueen työttömyysasteen trendi (STL-kausitasoitus); sen kuusi viimeisintä "
+        "kuukautta tarkentuvat uusien kuukausien myötä.",
+        "trend_missing": "Työttömyysasteelle ei ole arvoja ennen kuukautta {month}, joten kehityskaaviota ei piirretä.",
+        "trend_short": "Aineiston ensimmäinen kuukausi on {start}; kaavio kattaa jakson {start} – {end}.",
+        "trend_single": "Aineiston ensimmäinen kuukausi on {start}, joten kaaviossa on vain se.",
+        "groups_missing": "Muutosta vuodessa ei voi laskea: aineiston ensimmäinen kuukausi on {start}, joten "
+        "vuotta aiempaa kuukautta ei ole.",
+        "groups_no_change": "Muutosta vuodessa ei kaavioida, koska luvut ovat alarajoja tai puuttuvat.",
+        "vacancies_missing": "Avoimista työpaikoista ei ole kuukausilukuja tälle jaksolle.",
+        "occupations_outside": "Ammattiaineisto kattaa viimeisimmät {n} kuukautta ({start}–{end}); tälle kuulle "
+        "ei ole ammattikohtaisia tietoja.",
+        "occupation_footnote": "* Luokitus perustuu osin alarajoihin: osa jäsenkuntien ammattisoluista on salattu "
+        "(..), joten todelliset luvut voivat olla suurempia.",
+        "peer_missing": "Vertailu vertailualueisiin lasketaan vain viimeisimmälle kuukaudelle ({month}).",
+        "unemployed_men": "Työttömät miehet",
+        "unemployed_women": "Työttömät naiset",
+        "municipality_year_ago": "vuosi sitten",
+        "rate_change": "Työttömyysaste, muutos",
+        "long_term_short": "Pitkäaikais\u00adtyöttömät",
+        "under_25_short": "Alle 25-v.",
+        "foreign_short": "Ulkomaan kansalaiset",
+        "business_stock_note": "Yrityskannat eroavat, koska ne laskevat eri asioita: PRH:n luku on "
+        "kaupparekisteriin merkityt yritykset, joiden kotipaikka on alueella (avoin YTJ-data; ei toiminimiä, "
+        "asunto-osakeyhtiöitä eikä keskinäisiä kiinteistöosakeyhtiöitä), Tilastokeskuksen luku taas "
+        "yritysrekisterin tilastossa toimivat yritykset, myös toiminimet.",
+        "publisher": "Julkaisija",
+        "table_title": "Taulukko",
+        "period_covered": "Viimeisin jakso",
+        "published_tz_note": "Ajat ovat Suomen aikaa (Europe/Helsinki).",
+        "page": "sivu",
+        "sample_short": "ESIMERKKIAINEISTO",
+        "marks_legend": "Merkinnät: ≥ luku on alaraja, ≤ luku on yläraja, .. tieto puuttuu tai on salattu, – ei "
+        "sovellu.",
     },
     "sv": {
         "title": "Regional lägesbild av arbetsmarknaden",
@@ -177,7 +213,7 @@ LABELS: dict[str, dict[str, str]] = {
         "change_pct": "Förändring %",
         "vacancies": "Lediga arbetsplatser och matchning",
         "vacancies_caption": "Lediga arbetsplatser och arbetsmarknadens stramhet",
-        "vacancies_alt": "Stapeldiagram: lediga arbetsplatser per månad under två år.",
+        "vacancies_alt": "Stapeldiagram: lediga arbetsplatser per månad {start} – {end}.",
         "occupations": "Bristyrken och överskottsyrken",
         "shortage": "Bristyrken",
         "surplus": "Överskottsyrken",
@@ -255,6 +291,42 @@ LABELS: dict[str, dict[str, str]] = {
         "not_comparable": "ej jämförbar",
         "lower_bound": "nedre gräns",
         "upper_bound": "övre gräns",
+        "change_month": "förändring på en månad",
+        "trend_series": "trend (säsongrensad)",
+        "trend_note": "Den streckade linjen är områdets trend för arbetslöshetsgraden (STL-säsongrensning); dess "
+        "sex senaste månader revideras när nya månader kommer.",
+        "trend_missing": "Arbetslöshetsgraden saknar värden före {month}, så utvecklingsdiagrammet ritas inte.",
+        "trend_short": "Datat börjar i {start}; diagrammet visar {start} – {end}.",
+        "trend_single": "Datat börjar i {start}, så diagrammet visar bara den månaden.",
+        "groups_missing": "Förändringen på ett år kan inte räknas: datat börjar i {start}, så månaden ett år "
+        "tidigare saknas.",
+        "groups_no_change": "Förändringen på ett år visas inte i diagram eftersom siffrorna är nedre gränser "
+        "eller saknas.",
+        "vacancies_missing": "Det finns inga månadsvärden för lediga arbetsplatser under perioden.",
+        "occupations_outside": "Yrkesdatat täcker de senaste {n} månaderna ({start}–{end}); för denna månad "
+        "finns inga uppgifter per yrke.",
+        "occupation_footnote": "* Klassificeringen bygger delvis på nedre gränser: en del av medlemskommunernas "
+        "yrkesceller är sekretessbelagda (..), så de verkliga talen kan vara större.",
+        "peer_missing": "Jämförelsen med jämförelseområdena räknas bara för den senaste månaden ({month}).",
+        "unemployed_men": "Arbetslösa män",
+        "unemployed_women": "Arbetslösa kvinnor",
+        "municipality_year_ago": "för ett år sedan",
+        "rate_change": "Arbetslöshetsgrad, förändring",
+        "long_term_short": "Långtids\u00adarbetslösa",
+        "under_25_short": "Under 25 år",
+        "foreign_short": "Utländska medborgare",
+        "business_stock_note": "Företagsstockarna skiljer sig eftersom de räknar olika saker: PRH:s tal är "
+        "företag i handelsregistret med hemort i området (öppna YTJ-data; inga enskilda näringsidkare, "
+        "bostadsaktiebolag eller ömsesidiga fastighetsaktiebolag), Statistikcentralens tal är företag som "
+        "är verksamma i företagsregistrets statistik, även enskilda näringsidkare.",
+        "publisher": "Utgivare",
+        "table_title": "Tabell",
+        "period_covered": "Senaste period",
+        "published_tz_note": "Tiderna är finsk tid (Europe/Helsinki).",
+        "page": "sida",
+        "sample_short": "EXEMPELDATA",
+        "marks_legend": "Tecken: ≥ talet är en nedre gräns, ≤ talet är en övre gräns, .. uppgift saknas eller är "
+        "sekretessbelagd, – ej tillämpligt.",
     },
     "en": {
         "title": "Regional situational picture of the labour market",
@@ -293,7 +365,7 @@ LABELS: dict[str, dict[str, str]] = {
         "change_pct": "Change %",
         "vacancies": "Vacancies and tightness",
         "vacancies_caption": "Open vacancies and labour-market tightness",
-        "vacancies_alt": "Bar chart: open vacancies by month over two years.",
+        "vacancies_alt": "Bar chart: open vacancies by month, {start} – {end}.",
         "occupations": "Occupations in shortage and in surplus",
         "shortage": "Shortage occupations",
         "surplus": "Surplus occupations",
@@ -372,6 +444,125 @@ LABELS: dict[str, dict[str, str]] = {
         "not_comparable": "not comparable",
         "lower_bound": "lower bound",
         "upper_bound": "upper bound",
+        "change_month": "change in a month",
+        "trend_series": "trend (seasonally adjusted)",
+        "trend_note": "The dashed line is the area's unemployment-rate trend (STL seasonal adjustment); its "
+        "latest six months are revised as new months arrive.",
+        "trend_missing": "The unemployment rate has no values before {month}, so no chart is drawn.",
+        "trend_short": "The data start in {start}; the chart shows {start} – {end}.",
+        "trend_single": "The data start in {start}, so the chart shows that month only.",
+        "groups_missing": "The change in a year cannot be computed: the data start in {start}, so there is no "
+        "month a year earlier.",
+        "groups_no_change": "The change in a year is not charted because the figures are lower bounds or missing.",
+        "vacancies_missing": "There are no monthly figures for open vacancies in this period.",
+        "occupations_outside": "The occupation data cover the latest {n} months ({start}–{end}); there are no "
+        "figures by occupation for this month.",
+        "occupation_footnote": "* The class rests partly on lower bounds: some of the member municipalities' "
+        "occupation cells are suppressed (..), so the true numbers may be larger.",
+        "peer_missing": "The comparison with peer areas is computed for the latest month only ({month}).",
+        "unemployed_men": "Unemployed men",
+        "unemployed_women": "Unemployed women",
+        "municipality_year_ago": "a year ago",
+        "rate_change": "Unemployment rate, change",
+        "long_term_short": "Long-term unemployed",
+        "under_25_short": "Under 25",
+        "foreign_short": "Foreign nationals",
+        "business_stock_note": "The enterprise stocks differ because they count different things: PRH's figure "
+        "is the companies in the trade register with their domicile in the area (open YTJ data; no sole "
+        "traders, housing companies or mutual property companies), Statistics Finland's is the enterprises "
+        "active in the statistics of the Business Register, sole traders included.",
+        "publisher": "Publisher",
+        "table_title": "Table",
+        "period_covered": "Latest period",
+        "published_tz_note": "Times are Finnish time (Europe/Helsinki).",
+        "page": "page",
+        "sample_short": "SAMPLE DATA",
+        "marks_legend": "Marks: ≥ the number is a lower bound, ≤ an upper bound, .. missing or suppressed, – not "
+        "applicable.",
+    },
+}
+
+
+PUBLISHERS = {
+    "statfin": {"fi": "Tilastokeskus", "sv": "Statistikcentralen", "en": "Statistics Finland"},
+    "prh": {
+        "fi": "Patentti- ja rekisterihallitus (PRH)",
+        "sv": "Patent- och registerstyrelsen (PRH)",
+        "en": "Finnish Patent and Registration Office (PRH)",
+    },
+    "kela": {"fi": "Kela", "sv": "FPA", "en": "Kela"},
+    "classifications": {
+        "fi": "Tilastokeskus, luokituspalvelu",
+        "sv": "Statistikcentralen, klassifikationstjänsten",
+        "en": "Statistics Finland, classification service",
+    },
+}
+# A reader's title for each dataset; the source's own table id follows it in the sources table.
+DATASET_TITLES = {
+    "statfin/labour_market": {
+        "fi": "Työnvälitystilasto: työnhakijat ja avoimet työpaikat kunnittain",
+        "sv": "Arbetsförmedlingsstatistik: arbetssökande och lediga arbetsplatser per kommun",
+        "en": "Employment service statistics: jobseekers and open vacancies by municipality",
+    },
+    "statfin/occupations": {
+        "fi": "Työnvälitystilasto: työttömät ja avoimet työpaikat ammateittain",
+        "sv": "Arbetsförmedlingsstatistik: arbetslösa och lediga arbetsplatser per yrke",
+        "en": "Employment service statistics: unemployed and open vacancies by occupation",
+    },
+    "statfin/population": {
+        "fi": "Väestörakenne: väestö kunnittain 31.12.",
+        "sv": "Befolkningsstruktur: befolkning per kommun 31.12.",
+        "en": "Population structure: population by municipality on 31 December",
+    },
+    "statfin/population_key_figures": {
+        "fi": "Väestörakenteen tunnusluvut kunnittain",
+        "sv": "Nyckeltal för befolkningsstrukturen per kommun",
+        "en": "Key figures on population structure by municipality",
+    },
+    "statfin/business_dynamics": {
+        "fi": "Aloittaneet ja lopettaneet yritykset kunnittain",
+        "sv": "Nystartade och nedlagda företag per kommun",
+        "en": "Enterprise openings and closures by municipality",
+    },
+    "statfin/bankruptcies": {
+        "fi": "Konkurssit kuukausittain alueittain",
+        "sv": "Konkurser per månad och område",
+        "en": "Bankruptcies by month and region",
+    },
+    "prh/companies": {
+        "fi": "Yritysrekisteri (YTJ:n avoin data)",
+        "sv": "Företagsregistret (öppna YTJ-data)",
+        "en": "Company register (YTJ open data)",
+    },
+    "kela/unemployment_benefit": {
+        "fi": "Kunnan osarahoittama työttömyysturva",
+        "sv": "Arbetslöshetsskydd som kommunen delfinansierar",
+        "en": "Municipally co-financed unemployment benefit",
+    },
+    "classifications/municipality_areas": {
+        "fi": "Kuntaluokitus ja aluejaot",
+        "sv": "Kommunklassificering och regionindelningar",
+        "en": "Municipality classification and regional divisions",
+    },
+    "classifications/industry_classification_2025": {
+        "fi": "Toimialaluokitus 2025",
+        "sv": "Näringsgrensindelning 2025",
+        "en": "Standard Industrial Classification 2025",
+    },
+    "classifications/industry_tol2025_tol2008": {
+        "fi": "Toimialaluokitusten vastaavuus TOL 2025 – TOL 2008",
+        "sv": "Korrespondens mellan näringsgrensindelningarna TOL 2025 och TOL 2008",
+        "en": "Correspondence between the industrial classifications TOL 2025 and TOL 2008",
+    },
+    "classifications/occupation_classification": {
+        "fi": "Ammattiluokitus 2010",
+        "sv": "Yrkesklassificering 2010",
+        "en": "Classification of Occupations 2010",
+    },
+    "classifications/industry_classification": {
+        "fi": "Toimialaluokitus 2008",
+        "sv": "Näringsgrensindelning 2008",
+        "en": "Standard Industrial Classification 2008",
     },
 }
 
@@ -399,20 +590,45 @@ def format_month(month: dt.date, lang: str) -> str:
 
 
 def format_short_month(month: dt.date, lang: str) -> str:
-    """'10/2026' in every language (quarter starts as 'Q3/2026' are made by the caller)."""
+    """'10/2026' in every language, for compact table rows and chart ticks."""
     return f"{month.month}/{month.year}"
 
 
+def format_period(grain: str | None, start: dt.date | None, lang: str) -> str:
+    """A period in one style per language: months as 'lokakuu 2026', quarters '2026 Q2', years '2026'."""
+    if start is None:
+        return "–"
+    if grain == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    if grain in ("year", "annual_version"):
+        return str(start.year)
+    return format_month(start, lang)
+
+
+# One date style per language everywhere in the report: 30.11.2026 (fi, sv), 30 November 2026 (en).
+DAY_PATTERN = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
+TIME_ZONE = "Europe/Helsinki"
+TIME_ZONE_NAME = {"fi": "Suomen aikaa", "sv": "finsk tid", "en": "Finnish time"}
+
+
 def format_timestamp(stamp: dt.datetime | None, lang: str) -> str:
-    """A date and time in the language's medium format; '–' when missing."""
+    """A UTC stamp as Finnish local time with the zone named ('30.11.2026 klo 19.43 Suomen aikaa (Europe/Helsinki)').
+
+    The warehouse stores UTC without a zone; a reader in Finland reads local time, so it is converted
+    and the zone is said rather than left to guess.
+    """
     if stamp is None:
         return "–"
-    return format_datetime(stamp, "medium", locale=LOCALES[lang])
+    aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    local = aware.astimezone(ZoneInfo(TIME_ZONE))
+    clock = {"fi": "'klo' H.mm", "sv": "'kl.' H.mm", "en": "HH:mm"}[lang]
+    text = format_datetime(local, f"{DAY_PATTERN[lang]} {clock}", locale=LOCALES[lang])
+    return f"{text} {TIME_ZONE_NAME[lang]} ({TIME_ZONE})"
 
 
 def format_day(day: dt.date | None, lang: str) -> str:
-    """A date in the language's medium format; '–' when missing."""
-    return "–" if day is None else format_date(day, "medium", locale=LOCALES[lang])
+    """A date in the report's one style for the language; '–' when missing."""
+    return "–" if day is None else format_date(day, DAY_PATTERN[lang], locale=LOCALES[lang])
 
 
 class NumberRenderer:
@@ -460,7 +676,10 @@ class NumberRenderer:
             return self(figure, "percent", signed=True)
         if unit == "percent":
             shown = self(figure, "points", signed=True)
-            return shown + POINTS_UNIT[self.lang] if figure is not None and figure.value is not None else shown
+            if figure is None or figure.value is None:
+                return shown
+            # One unbreakable unit: '%-yks.' must not wrap at its hyphen.
+            return shown + Markup('<span class="unit">{}</span>').format(POINTS_UNIT[self.lang])
         return self(figure, unit, signed=True)
 
 

@@ -346,3 +346,102 @@ def test_cli_prints_a_pdf_with_chromium(sample_refresh: CliRun, tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     pdf = target.with_suffix(".pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
+
+
+def _section(html: str, name: str) -> str:
+    return re.search(rf'<section id="{name}".*?</section>', html, re.DOTALL)[0]
+
+
+def _svg_texts(html: str, chart_id: str) -> list[str]:
+    svg = re.search(rf'<svg[^>]*id="{chart_id}".*?</svg>', html, re.DOTALL)
+    assert svg, f"no {chart_id}"
+    return [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg[0]) if t.strip()]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_first_month_of_the_history_renders_without_empty_axes(
+    sample_refresh: CliRun, tmp_path: Path, lang: str
+) -> None:
+    """TA01 2019-01, the first month: charts draw only what exists and sections say why the rest is missing."""
+    serving = _serving(sample_refresh)
+    with duckdb.connect(str(serving), read_only=True) as con:
+        first = con.execute("SELECT min(month) FROM mart_situational_picture WHERE area_code = 'TA01'").fetchone()[0]
+        occupation_months = con.execute(
+            "SELECT count(DISTINCT month) FROM mart_occupation_mismatch WHERE area_code = 'TA01'"
+        ).fetchone()[0]
+    target, data = build_report(serving, "TA01", f"{first:%Y-%m}", lang, tmp_path)
+    html = target.read_text(encoding="utf-8")
+    label = f"{first.month}/{first.year}"
+    if "chart-trend" in html:
+        ticks = [t for t in _svg_texts(html, "chart-trend") if re.fullmatch(r"(\d+/)?\d{4}", t)]
+        assert ticks == [label], ticks
+    else:
+        assert 'id="trend-missing"' in html
+    if "chart-vacancies" in html:
+        assert [t for t in _svg_texts(html, "chart-vacancies") if "/" in t] == [label]
+    assert "chart-groups" not in html and 'id="groups-missing"' in html
+    occupations = _section(html, "occupations")
+    assert 'id="occupations-missing"' in occupations and f">{LABELS[lang]['none']}<" not in occupations
+    assert str(occupation_months) in occupations
+    assert 'id="peers-missing"' in html
+    assert data.month == first
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_peers_are_named_as_in_dim_area(sample_refresh: CliRun, reports: dict[str, str], lang: str) -> None:
+    with duckdb.connect(str(_serving(sample_refresh)), read_only=True) as con:
+        peers = con.execute(
+            f"SELECT g.peer_area_code, a.name_{lang} FROM mart_peer_groups g "
+            "JOIN dim_area a ON a.area_code = g.peer_area_code WHERE g.area_code = 'TA24' AND g.peer_rank > 0"
+        ).fetchall()
+    assert peers
+    html = reports[lang]
+    legend = _svg_texts(html, "chart-trend")
+    for code, name in peers:
+        assert f"{name} ({code})" in _section(html, "trend") and name in legend
+        assert code not in legend
+    assert any(LABELS[lang]["trend_series"] in t for t in legend)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_municipality_table_has_year_ago_and_rate_change_in_points(reports: dict[str, str], lang: str) -> None:
+    from serving.report.text import POINTS_UNIT
+
+    section = _section(reports[lang], "municipalities")
+    columns = ("value_year_ago", "change_12m")
+    groups = ("long_term_unemployed", "unemployed_under_25", "unemployed_foreign_nationals")
+    refs = section.replace("&#34;", '"')
+    for wanted in [f'"c":"{c}"' for c in columns] + [f'"indicator_code":"{g}"' for g in groups]:
+        assert wanted in refs, wanted
+    assert POINTS_UNIT[lang] in section
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_tiles_add_jobseekers_laid_off_and_month_on_month(reports: dict[str, str], lang: str) -> None:
+    html = reports[lang]
+    for code in ("jobseekers", "laid_off"):
+        assert f'data-indicator="{code}"' in html
+    headlines = _section(html, "headlines")
+    assert headlines.count(f"{LABELS[lang]['change_month']}:") >= 6
+    groups = _section(html, "groups")
+    assert LABELS[lang]["unemployed_men"] in groups and LABELS[lang]["unemployed_women"] in groups
+
+
+def test_business_section_says_what_each_stock_counts(reports: dict[str, str]) -> None:
+    section = _section(reports["fi"], "business")
+    assert '<table data-source="prh">' in section and '<table data-source="statfin">' in section
+    assert 'id="business-stock-note"' in section and "kaupparekisteri" in section
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_print_has_running_header_footer_and_sources_in_one_date_style(reports: dict[str, str], lang: str) -> None:
+    html = reports[lang]
+    assert f'"{LABELS[lang]["page"]} " counter(page) "/" counter(pages)' in html
+    assert f'@top-right {{ content: "{LABELS[lang]["sample_short"]}"' in html
+    sources = re.sub(r"<[^>]+>", " ", _section(html, "sources"))  # the text a reader sees
+    dates = re.findall(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\d{4}-\d{2}-\d{2}", sources)
+    assert dates
+    pattern = r"\d{1,2} [A-Z][a-z]+ \d{4}" if lang == "en" else r"\d{1,2}\.\d{1,2}\.\d{4}"
+    assert all(re.fullmatch(pattern, d) for d in dates), dates
+    assert not re.search(r"\d{4}M\d{2}|\d{4}Q\d", sources)
+    assert "Europe/Helsinki" in re.search(r'<p id="published">([^<]*)</p>', html)[1]

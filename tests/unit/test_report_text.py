@@ -233,7 +233,7 @@ def test_business_rows_are_shown_per_source() -> None:
     html = render_report(replace(report_data(), business=rows), "fi")
     assert 'id="business-missing"' not in html
     assert '<table data-source="prh">' in html and '<table data-source="statfin">' in html
-    assert "Q2/2026" in html and "6/2026" in html
+    assert '<th scope="row">2026 Q2</th>' in html and '<th scope="row">kesäkuu 2026</th>' in html
     statfin = re.search(r'<table data-source="statfin">.*?</table>', html, re.DOTALL)[0]
     assert "Saneeraukset" not in statfin and "-10" in statfin.replace("\u2212", "-")
 
@@ -437,3 +437,190 @@ def test_an_upper_bound_below_zero_proves_a_decrease(lang: str, expected: str) -
     data.indicators["unemployed"] = bounded_indicator("unemployed", 1000, 1083, "exact_lower")
     first = shown_text(sentences(data, lang)[0])
     assert f"≥{NBSP}83 (≥{NBSP}" in first and f" {expected} " in first, first
+
+
+def svg_texts(svg: object) -> list[str]:
+    """The text elements of an SVG chart (tick labels, legend, annotations)."""
+    return [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", str(svg)) if t.strip()]
+
+
+def test_charts_without_values_are_not_drawn() -> None:
+    months = [dt.date(2019, 1, 1)]
+    assert charts.line_chart("chart-x", [("A", "area", months, [None])], "fi", "alt") is None
+    assert charts.bar_chart("chart-y", ["a", "b"], [None, None], "fi", "alt") is None
+    assert charts.column_chart("chart-z", months, [None], "fi", "alt") is None
+
+
+def test_a_lone_month_gets_one_tick_not_a_span_of_years() -> None:
+    months = [dt.date(2019, 1, 1)]
+    line = charts.line_chart("chart-x", [("A", "area", months, [9.5]), ("B", "region", months, [10.0])], "fi", "alt")
+    texts = svg_texts(line)
+    assert "1/2019" in texts
+    assert not [t for t in texts if re.fullmatch(r"20\d\d", t) or re.fullmatch(r"\d+/20(1[0-8]|2\d)", t)], texts
+    column = charts.column_chart("chart-z", months, [497.0], "fi", "alt")
+    assert [t for t in svg_texts(column) if "/" in t] == ["1/2019"]
+    assert "497" in svg_texts(column)
+
+
+def test_long_spans_tick_by_year_and_short_ones_by_month() -> None:
+    long = [dt.date(2021 + i // 12, i % 12 + 1, 1) for i in range(70)]
+    texts = svg_texts(charts.line_chart("chart-l", [("A", "area", long, [5.0] * 70)], "en", "alt"))
+    assert {"2022", "2026"} <= set(texts) and not [t for t in texts if re.fullmatch(r"\d+/\d{4}", t)]
+    short = [dt.date(2026, m, 1) for m in range(1, 6)]
+    texts = svg_texts(charts.line_chart("chart-s", [("A", "area", short, [5.0] * 5)], "en", "alt"))
+    assert {"1/2026", "5/2026"} <= set(texts)
+
+
+def test_group_bars_are_labelled_in_per_cent() -> None:
+    texts = svg_texts(charts.bar_chart("chart-g", ["x"], [-4.0], "fi", "bars", decimals=1))
+    assert any(t.replace("\u2212", "-") == f"-4,0{NBSP}%" for t in texts), texts
+
+
+def with_history(**changes: object) -> ReportData:
+    from dataclasses import replace
+
+    return replace(report_data(), **changes)
+
+
+PEER_NAMES = {"TA39": {"fi": "Kuopion seutu", "sv": "Kuopioregionen", "en": "Kuopio region"}}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_peers_are_named_in_the_caption_and_the_legend(lang: str) -> None:
+    base = report_data()
+    months = base.trend[0].months
+    trend = [*base.trend, TrendSeries("trend", "area_trend", months, [12.5] * len(months))]
+    html = render_report(with_history(peer_names=PEER_NAMES, trend=trend), lang)
+    name = PEER_NAMES["TA39"][lang]
+    assert f"{name} (TA39)" in html
+    trend_svg = re.search(r'<svg[^>]*id="chart-trend".*?</svg>', html, re.DOTALL)[0]
+    assert name in svg_texts(trend_svg) and "TA39" not in svg_texts(trend_svg)
+    assert f"{LABELS[lang]['trend_series']}" in " ".join(svg_texts(trend_svg))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sections_say_why_data_are_missing(lang: str) -> None:
+    early = dt.date(2019, 1, 1)
+    html = render_report(
+        with_history(
+            month=early,
+            first_month=early,
+            trend=[TrendSeries("Oulun seutu", "area", [], [])],
+            vacancy_series=[(early, None)],
+            occupation_months=(dt.date(2024, 10, 1), dt.date(2026, 10, 1), 25),
+            peer_comparison_month=dt.date(2026, 10, 1),
+        ),
+        lang,
+    )
+    assert "<svg" not in html
+    for note in ("trend-missing", "groups-missing", "vacancies-missing", "occupations-missing", "peers-missing"):
+        assert f'id="{note}"' in html, note
+    assert LABELS[lang]["none"] not in html
+    occupations = re.search(r'<section id="occupations".*?</section>', html, re.DOTALL)[0]
+    assert "25" in occupations and "2024" in occupations
+
+
+def test_occupation_footnote_mark_is_explained_in_print() -> None:
+    from serving.report.data import OccupationRow
+
+    row = OccupationRow("2512", {"fi": "Ohjelmistokehittäjät"} | {"sv": "x", "en": "x"}, fig(1), fig(10), fig(3),
+                        fig(0.3), uses_lower_bounds=True)  # fmt: skip
+    html = render_report(with_history(shortages=[row]), "fi")
+    footnote = re.search(r'<p class="footnote" id="occupation-footnote">([^<]*)</p>', html)
+    assert footnote and footnote[1].startswith("* ") and "alaraj" in footnote[1]
+    assert 'id="occupation-footnote"' not in render_report(report_data(), "fi")
+
+
+@pytest.mark.parametrize(("sample", "expected"), [(True, True), (False, False)])
+def test_every_printed_page_has_area_month_sample_mark_and_page_numbers(sample: bool, expected: bool) -> None:
+    from serving.report.render import page_margin_css
+
+    css = page_margin_css(report_data(is_sample=sample), "fi")
+    assert "@top-left" in css and "Oulun seutu (TA24) — kesäkuu 2026" in css
+    assert '"sivu " counter(page) "/" counter(pages)' in css
+    assert ("ESIMERKKIAINEISTO" in css) is expected
+    assert css in render_report(report_data(is_sample=sample), "fi")
+
+
+@pytest.mark.parametrize(
+    ("lang", "day", "quarter", "month"),
+    [
+        ("fi", "30.11.2026", "2026 Q2", "lokakuu 2026"),
+        ("sv", "30.11.2026", "2026 Q2", "oktober 2026"),
+        ("en", "30 November 2026", "2026 Q2", "October 2026"),
+    ],
+)
+def test_dates_and_periods_have_one_style_per_language(lang: str, day: str, quarter: str, month: str) -> None:
+    from serving.report.text import format_day, format_period
+
+    assert format_day(dt.date(2026, 11, 30), lang) == day
+    assert format_period("quarter", dt.date(2026, 4, 1), lang) == quarter
+    assert format_period("month", dt.date(2026, 10, 1), lang) == month
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fi", "22.7.2026 klo 6.41 Suomen aikaa (Europe/Helsinki)"),
+        ("en", "22 July 2026 06:41 Finnish time (Europe/Helsinki)"),
+    ],
+)
+def test_publish_time_is_finnish_local_time_with_the_zone_named(lang: str, expected: str) -> None:
+    html = render_report(report_data(), lang)
+    assert expected in re.search(r'<p id="published">([^<]*)</p>', html)[1]
+
+
+def test_sources_name_publisher_title_and_period_without_breaking_ids() -> None:
+    from serving.report.data import SourceRow
+
+    source = SourceRow(
+        "statfin/labour_market", "statfin", "StatFin/tyonv/statfin_tyonv_pxt_12r5.px",
+        dt.datetime(2026, 11, 20, 6, 0), "2026M10", dt.date(2026, 10, 1), "month", dt.date(2026, 12, 21),
+        False, False,
+    )  # fmt: skip
+    html = render_report(with_history(sources=[source]), "fi")
+    row = re.search(r'<tr data-dataset="statfin/labour_market">(.*?)</tr>', html, re.DOTALL)[1]
+    text = shown_text(row)
+    assert "Tilastokeskus" in text and "Työnvälitystilasto" in text and "lokakuu 2026" in text
+    assert "20.11.2026" in text and "21.12.2026" in text and "2026M10" not in text
+    assert '<span class="id">StatFin/<wbr>tyonv/<wbr>statfin_tyonv_pxt_12r5.px</span>' in row
+    assert "overflow-wrap: anywhere" not in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_tiles_show_the_month_on_month_change(lang: str) -> None:
+    from serving.report.data import MonthChange
+
+    changes = {"unemployed": MonthChange(fig(-120, "change_1m"), fig(-0.65, "change_1m_pct"))}
+    html = render_report(with_history(month_changes=changes), lang)
+    tile = re.search(r'data-indicator="unemployed".*?</article>', html, re.DOTALL)[0]
+    assert LABELS[lang]["change_month"] in tile and 'value="-120' in tile
+
+
+def test_peer_table_shows_a_lower_bound_where_the_mart_leaves_it_out() -> None:
+    from serving.report.data import PeerRow
+
+    indicators = dict(report_data().indicators)
+    vacancies = indicators["open_vacancies"]
+    from dataclasses import replace
+
+    indicators["open_vacancies"] = replace(vacancies, value=fig(497, lower=True))
+    row = PeerRow("open_vacancies", vacancies.name, "vacancies", "value", fig(None), fig(610), fig(300), fig(900),
+                  fig(None), fig(6))  # fmt: skip
+    html = render_report(with_history(indicators=indicators, peer_comparison=[row]), "fi")
+    peer_row = re.search(r'<tr><th scope="row">open_vacancies fi</th>.*?</tr>', html, re.DOTALL)[0]
+    assert "≥" in peer_row and 'value="497' in peer_row
+
+
+def test_the_vacancy_chart_marks_a_lower_bound_as_the_tables_do() -> None:
+    months = [dt.date(2026, m, 1) for m in range(1, 4)]
+    bounded = svg_texts(charts.column_chart("chart-v", months, [400.0, 450.0, 497.0], "fi", "alt", True))
+    assert f"≥{NBSP}497" in bounded
+    assert "497" in svg_texts(charts.column_chart("chart-v", months, [400.0, 450.0, 497.0], "fi", "alt"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_mark_is_explained_in_print(lang: str) -> None:
+    legend = re.search(r'<li id="marks-legend">([^<]*)</li>', render_report(report_data(), lang))[1]
+    for mark in ("≥", "≤", ".."):
+        assert mark in legend
