@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from ingestion.durable import replace_durably
 from ingestion.errors import SettingsError
 from ingestion.settings import Settings
 from serving.report import charts
@@ -254,7 +255,7 @@ def write_atomically(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
+        replace_durably(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -298,7 +299,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> Path:
     if done.returncode != 0 or not tmp_pdf.exists():
         tmp_pdf.unlink(missing_ok=True)
         raise SettingsError(f"Chromium could not print {html_path} to PDF: {done.stderr.strip()[-300:]}")
-    os.replace(tmp_pdf, pdf_path)
+    replace_durably(tmp_pdf, pdf_path)
     return pdf_path
 
 
