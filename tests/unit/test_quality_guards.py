@@ -1,0 +1,122 @@
+"""Each expectation of the population and Kela suites, fed the bad data it exists for.
+
+The sample's tidy frames pass; each test breaks one thing and expects exactly the check that guards it
+to fail (and no other), so an expectation that always passes, or one that checks the wrong thing, fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from ingestion.catalogue import POPULATION
+from ingestion.http import make_session
+from ingestion.kela import land_ckan_csv, tidy_kela_benefit
+from ingestion.pxweb import land_pxweb_table, tidy_population
+from ingestion.settings import load_settings
+from quality.suites import validate_kela_benefit, validate_population
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("population"), mode="sample")
+    return tidy_population(land_pxweb_table(settings, make_session(settings), POPULATION).path)
+
+
+@pytest.fixture(scope="module")
+def kela(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("kela"), mode="sample")
+    return tidy_kela_benefit(land_ckan_csv(settings, make_session(settings)).path)
+
+
+def _failed(result: object) -> set[str]:
+    return {f.description for f in result.failures}  # type: ignore[attr-defined]
+
+
+def _one_total(frame: pd.DataFrame, sex: str) -> pd.Index:
+    """The row label of one municipality's all-ages row of `sex` ('SSS' for the total)."""
+    rows = frame[(frame["area_code"] == "KU564") & (frame["age_code"] == "SSS") & (frame["sex_code"] == sex)]
+    return rows.index[:1]
+
+
+def _more_men(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[_one_total(frame, "1"), "population"] += 1
+    return frame
+
+
+def _missing_total(frame: pd.DataFrame) -> pd.DataFrame:
+    """A municipality-year without its total (its men and women missing too, so they cannot disagree)."""
+    for sex in ("SSS", "1", "2"):
+        frame.loc[_one_total(frame, sex), "population"] = None
+    return frame
+
+
+def _negative(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = frame[(frame["age_code"] != "SSS") & (frame["sex_code"] != "SSS")].index[:1]
+    frame.loc[rows, "population"] = -1
+    return frame
+
+
+POPULATION_CASES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "men + women = total": _more_men,
+    "every total is present": _missing_total,
+    "non-negative": _negative,
+    "sex codes": lambda f: f.assign(sex_code=f["sex_code"].where(f.index != f.index[-1], "3")),
+    "areas": lambda f: f.assign(area_code=f["area_code"].where(f.index != f.index[-1], "TA24")),
+    "years": lambda f: f.assign(year=f["year"].where(f.index != f.index[-1], 1900)),
+    "one row per key": lambda f: pd.concat([f, f.iloc[[-1]]], ignore_index=True),
+}
+
+
+def test_the_sample_population_passes(population: pd.DataFrame) -> None:
+    result = validate_population(population)
+    assert result.success, result.summary()
+
+
+@pytest.mark.parametrize("check", sorted(POPULATION_CASES))
+def test_each_population_expectation_catches_its_case(population: pd.DataFrame, check: str) -> None:
+    broken = POPULATION_CASES[check](population.copy())
+    assert _failed(validate_population(broken)) == {check}
+
+
+def _class_above_total(frame: pd.DataFrame) -> pd.DataFrame:
+    """One days class of one area, month and benefit with more recipients than its Yhteensä row."""
+    total = frame[frame["is_total_class"] & ~frame["is_pooled_area"] & frame["recipients"].notna()].iloc[0]
+    same = (
+        ~frame["is_total_class"]
+        & (frame["area_code_in_source"] == total["area_code_in_source"])
+        & (frame["month"] == total["month"])
+        & (frame["benefit"] == total["benefit"])
+    )
+    frame.loc[frame[same].index[:1], "recipients"] = total["recipients"] + 1
+    return frame
+
+
+def _pooled_and_labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    pooled = frame[frame["is_pooled_area"]].index[:1]
+    frame.loc[pooled, "employment_area_code"] = "TA24"
+    return frame
+
+
+KELA_CASES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "no class has more recipients than the Yhteensä total": _class_above_total,
+    "employment-area codes": lambda f: f.assign(
+        employment_area_code=f["employment_area_code"].where(f.index != f.index[0], "MK17")
+    ),
+    "recipients ≥ 0": lambda f: f.assign(recipients=f["recipients"].where(f.index != f.index[0], -1)),
+    "every row has an employment area or is a labelled pooled group, never both": _pooled_and_labelled,
+    "one row per key": lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True),
+}
+
+
+def test_the_sample_kela_benefit_passes(kela: pd.DataFrame) -> None:
+    result = validate_kela_benefit(kela)
+    assert result.success, result.summary()
+
+
+@pytest.mark.parametrize("check", sorted(KELA_CASES))
+def test_each_kela_expectation_catches_its_case(kela: pd.DataFrame, check: str) -> None:
+    broken = KELA_CASES[check](kela.copy())
+    assert _failed(validate_kela_benefit(broken)) == {check}
