@@ -67,12 +67,21 @@ POPULATION_CASES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "areas": lambda f: f.assign(area_code=f["area_code"].where(f.index != f.index[-1], "TA24")),
     "years": lambda f: f.assign(year=f["year"].where(f.index != f.index[-1], 1900)),
     "one row per key": lambda f: pd.concat([f, f.iloc[[-1]]], ignore_index=True),
+    "PX symbols": lambda f: f.assign(status=f["status"].where(f.index != f.index[-1], "x")),
 }
+
+
+def _every_check_has_its_case(result: object, cases: dict[str, object]) -> None:
+    """A new expectation without a case here fails this (the shared schema checks are tested elsewhere)."""
+    described = {o.description for o in result.outcomes}  # type: ignore[attr-defined]
+    shared = {d for d in described if d == "schema" or d.endswith(" is never null")}
+    assert described - shared == set(cases)
 
 
 def test_the_sample_population_passes(population: pd.DataFrame) -> None:
     result = validate_population(population)
     assert result.success, result.summary()
+    _every_check_has_its_case(result, POPULATION_CASES)
 
 
 @pytest.mark.parametrize("check", sorted(POPULATION_CASES))
@@ -108,12 +117,17 @@ KELA_CASES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "recipients ≥ 0": lambda f: f.assign(recipients=f["recipients"].where(f.index != f.index[0], -1)),
     "every row has an employment area or is a labelled pooled group, never both": _pooled_and_labelled,
     "one row per key": lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True),
+    "compensated days ≥ 0": lambda f: f.assign(compensated_days=f["compensated_days"].where(f.index != f.index[0], -1)),
+    "every employment area has totals": lambda f: f[
+        ~(f["is_total_class"] & f["employment_area_code"].isin(sorted(f["employment_area_code"].dropna().unique())[:7]))
+    ],
 }
 
 
 def test_the_sample_kela_benefit_passes(kela: pd.DataFrame) -> None:
     result = validate_kela_benefit(kela)
     assert result.success, result.summary()
+    _every_check_has_its_case(result, KELA_CASES)
 
 
 @pytest.mark.parametrize("check", sorted(KELA_CASES))
