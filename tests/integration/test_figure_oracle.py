@@ -235,7 +235,7 @@ INDICATORS = [
 def picture(serving: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = serving.execute(
         "SELECT area_code, month, indicator_code, value, is_lower_bound, value_year_ago, change_12m, "
-        "change_12m_pct, country_value FROM mart_situational_picture"
+        "change_12m_pct, region_code, region_value, country_value FROM mart_situational_picture"
     ).df()
     frame["month"] = pd.to_datetime(frame["month"])
     return frame.set_index(["indicator_code", "area_code", "month"]).sort_index()
@@ -273,6 +273,11 @@ def test_picture_values_and_changes_equal_the_source_cells(
     country = value.xs("SSS", level="area_code")
     months = rows.index.get_level_values("month")
     _assert_same(rows["country_value"], pd.Series(country.reindex(months).to_numpy(), index=rows.index), "country")
+    with_region = rows[rows["region_code"].notna()]
+    assert len(with_region) > len(rows) / 2
+    keys = pd.MultiIndex.from_arrays([with_region["region_code"], with_region.index.get_level_values("month")])
+    region = pd.Series(value.reindex(keys).to_numpy(), index=with_region.index)
+    _assert_same(with_region["region_value"], region, f"{indicator} region_value")
 
 
 # The report's direction words, per language (SOURCES: none; these are the plain meanings of the words).
