@@ -1,4 +1,4 @@
-"""Each expectation of the population and Kela suites, fed the bad data it exists for.
+"""Each expectation of the population, population key figure and Kela suites, fed the bad data it exists for.
 
 The sample's tidy frames pass; each test breaks one thing and expects exactly the check that guards it
 to fail (and no other), so an expectation that always passes, or one that checks the wrong thing, fails here.
@@ -11,12 +11,12 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from ingestion.catalogue import POPULATION
+from ingestion.catalogue import POPULATION, POPULATION_KEY_FIGURES
 from ingestion.http import make_session
 from ingestion.kela import land_ckan_csv, tidy_kela_benefit
-from ingestion.pxweb import land_pxweb_table, tidy_population
+from ingestion.pxweb import land_pxweb_table, tidy_population, tidy_population_key_figures
 from ingestion.settings import load_settings
-from quality.suites import validate_kela_benefit, validate_population
+from quality.suites import validate_kela_benefit, validate_population, validate_population_key_figures
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +134,37 @@ def test_the_sample_kela_benefit_passes(kela: pd.DataFrame) -> None:
 def test_each_kela_expectation_catches_its_case(kela: pd.DataFrame, check: str) -> None:
     broken = KELA_CASES[check](kela.copy())
     assert _failed(validate_kela_benefit(broken)) == {check}
+
+
+@pytest.fixture(scope="module")
+def key_figures(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("key_figures"), mode="sample")
+    return tidy_population_key_figures(land_pxweb_table(settings, make_session(settings), POPULATION_KEY_FIGURES).path)
+
+
+def _first(frame: pd.DataFrame, measure: str, column: str, value: object) -> pd.DataFrame:
+    """`column` of the first row of `measure` set to `value`."""
+    frame.loc[frame[frame["measure"] == measure].index[:1], column] = value
+    return frame
+
+
+KEY_FIGURE_CASES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "areas": lambda f: _first(f, "vaerak-vaesto", "area_code", "ELY01"),
+    "measures": lambda f: _first(f, "vaerak-vaesto", "measure", "vaesto_yli74_p"),
+    "PX symbols": lambda f: _first(f, "vaerak-vaesto", "status", "x"),
+    "unique": lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True),
+    "population ≥ 0": lambda f: _first(f, "vaerak-vaesto", "value", -1.0),
+    "shares in %": lambda f: _first(f, "vaesto_alle15_p", "value", 100.5),
+}
+
+
+def test_the_sample_key_figures_pass(key_figures: pd.DataFrame) -> None:
+    result = validate_population_key_figures(key_figures)
+    assert result.success, result.summary()
+    _every_check_has_its_case(result, KEY_FIGURE_CASES)
+
+
+@pytest.mark.parametrize("check", sorted(KEY_FIGURE_CASES))
+def test_each_key_figure_expectation_catches_its_case(key_figures: pd.DataFrame, check: str) -> None:
+    broken = KEY_FIGURE_CASES[check](key_figures.copy())
+    assert _failed(validate_population_key_figures(broken)) == {check}
