@@ -1,4 +1,4 @@
-"""Each expectation of the population, population key figure and Kela suites, fed the bad data it exists for.
+"""Each expectation of the population, key figure, municipality-area and Kela suites, fed its bad data.
 
 The sample's tidy frames pass; each test breaks one thing and expects exactly the check that guards it
 to fail (and no other), so an expectation that always passes, or one that checks the wrong thing, fails here.
@@ -12,11 +12,17 @@ import pandas as pd
 import pytest
 
 from ingestion.catalogue import POPULATION, POPULATION_KEY_FIGURES
+from ingestion.classifications import land_municipality_areas, tidy_municipality_areas
 from ingestion.http import make_session
 from ingestion.kela import land_ckan_csv, tidy_kela_benefit
 from ingestion.pxweb import land_pxweb_table, tidy_population, tidy_population_key_figures
 from ingestion.settings import load_settings
-from quality.suites import validate_kela_benefit, validate_population, validate_population_key_figures
+from quality.suites import (
+    validate_kela_benefit,
+    validate_municipality_areas,
+    validate_population,
+    validate_population_key_figures,
+)
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +174,41 @@ def test_the_sample_key_figures_pass(key_figures: pd.DataFrame) -> None:
 def test_each_key_figure_expectation_catches_its_case(key_figures: pd.DataFrame, check: str) -> None:
     broken = KEY_FIGURE_CASES[check](key_figures.copy())
     assert _failed(validate_population_key_figures(broken)) == {check}
+
+
+@pytest.fixture(scope="module")
+def municipality_areas(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("areas"), mode="sample")
+    return tidy_municipality_areas(land_municipality_areas(settings, make_session(settings)).path)
+
+
+def _set_first(column: str, value: object) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    return lambda f: f.assign(**{column: f[column].where(f.index != f.index[0], value)})
+
+
+AREA_CASES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "one row per municipality": lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True),
+    "KU codes": _set_first("municipality_code", "564"),
+    "TA codes": _set_first("employment_area_code", "TA024"),
+    "SK codes": _set_first("subregion_code", "SK17"),
+    "MK codes": _set_first("region_code", "MK1"),
+    "about 300 municipalities": lambda f: f.iloc[:200],
+    # areas merged into one: every municipality still there, but only 30 areas
+    "45 + 1 areas": lambda f: f.assign(
+        employment_area_code=f["employment_area_code"].where(
+            f["employment_area_code"].isin(sorted(f["employment_area_code"].unique())[:29]), "TA01"
+        )
+    ),
+}
+
+
+def test_the_sample_municipality_areas_pass(municipality_areas: pd.DataFrame) -> None:
+    result = validate_municipality_areas(municipality_areas)
+    assert result.success, result.summary()
+    _every_check_has_its_case(result, AREA_CASES)
+
+
+@pytest.mark.parametrize("check", sorted(AREA_CASES))
+def test_each_municipality_area_expectation_catches_its_case(municipality_areas: pd.DataFrame, check: str) -> None:
+    broken = AREA_CASES[check](municipality_areas.copy())
+    assert _failed(validate_municipality_areas(broken)) == {check}
