@@ -121,9 +121,12 @@ def build_inputs(settings: Settings) -> dict[str, str]:
     if status_path.exists():
         status = pq.read_table(status_path, columns=list(STATUS_INPUT_COLUMNS)).to_pandas()
         inputs["dataset_status"] = _digest(status.to_json(orient="records", date_format="iso").encode())
-    inputs["dbt_project"] = _digest(*(p.read_bytes() for p in _project_files()))
+    # One entry per project file, so that a rebuild's reason names the model, macro or seed that changed.
+    for path in _project_files():
+        inputs[f"dbt_project/{path.relative_to(DBT_PROJECT_DIR).as_posix()}"] = _digest(path.read_bytes())
     env = settings_env(settings)
-    inputs["settings"] = _digest(json.dumps({k: env[k] for k in SETTINGS_INPUTS}, sort_keys=True).encode())
+    for name in SETTINGS_INPUTS:
+        inputs[f"settings/{name}"] = _digest(json.dumps(env[name]).encode())
     return inputs
 
 

@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -153,7 +154,14 @@ class Answer:
 class FaultServer:
     """The loopback server; use as a context manager or call `start()`/`stop()`."""
 
-    def __init__(self, max_requests: int = 20_000, max_seconds: float = 1800.0, read_timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        max_requests: int = 20_000,
+        max_seconds: float = 1800.0,
+        read_timeout: float = 2.0,
+        root: Path = SNAPSHOT_DIR,
+    ) -> None:
+        self.root_dir = root  # the snapshot served: the bundled sample, or a test's own (real tables swapped in)
         self.max_requests = max_requests
         self.max_seconds = max_seconds
         self.read_timeout = read_timeout
@@ -178,9 +186,9 @@ class FaultServer:
 
         self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.adapter = SnapshotAdapter(
-            SNAPSHOT_DIR, self.pxweb_base_url, self.classification_base_url, self.kela_base_url, self.prh_base_url
+            self.root_dir, self.pxweb_base_url, self.classification_base_url, self.kela_base_url, self.prh_base_url
         )
-        for cube in sorted(SNAPSHOT_DIR.glob("pxweb/**/*.jsonstat2.json.gz")):
+        for cube in sorted(self.root_dir.glob("pxweb/**/*.jsonstat2.json.gz")):
             load_cube(cube)  # warm once, so slicing never looks like a read timeout
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fault-server", daemon=True)
         self._thread.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,3 +72,55 @@ def test_non_numeric_cell_is_refused(real_12r5: dict) -> None:
     doc["value"][5] = "12,5"
     with pytest.raises(SourceError, match=r"value = '12,5': cell 5 is neither a number nor null"):
         parse_jsonstat2(doc, "12r5")
+
+
+# One small table, written by hand: rows are (area, measure, value, status), last dimension fastest.
+SMALL_CELLS = [
+    ("KU564", "UNEMPLOYED", 16647.0, None),
+    ("KU564", "VACANCIES", None, "..."),
+    ("KU564", "RATE", 15.2, None),
+    ("SSS", "UNEMPLOYED", 352001.0, None),
+    ("SSS", "VACANCIES", 51234.0, None),
+    ("SSS", "RATE", None, "."),
+]
+
+
+def _small_doc(index_form: str, value_form: str, status_form: str) -> dict:
+    """SMALL_CELLS in one of json-stat2's encodings: index dict/list, value dense/sparse, status dict/list."""
+    areas, measures = ["KU564", "SSS"], ["UNEMPLOYED", "VACANCIES", "RATE"]
+    if index_form == "dict":
+        # written out of order on purpose: the positions, not the key order, place the codes
+        area_index: dict | list = {"SSS": 1, "KU564": 0}
+        measure_index: dict | list = {"RATE": 2, "UNEMPLOYED": 0, "VACANCIES": 1}
+    else:
+        area_index, measure_index = list(areas), list(measures)
+    values = [cell[2] for cell in SMALL_CELLS]
+    value: dict | list = values if value_form == "dense" else {str(i): v for i, v in enumerate(values) if v is not None}
+    statuses = [cell[3] for cell in SMALL_CELLS]
+    status: dict | list = (
+        {str(i): s for i, s in enumerate(statuses) if s is not None} if status_form == "dict" else statuses
+    )
+    return {
+        "class": "dataset",
+        "id": ["Alue", "contentscode"],
+        "size": [2, 3],
+        "dimension": {
+            "Alue": {"category": {"index": area_index}},
+            "contentscode": {"category": {"index": measure_index}},
+        },
+        "value": value,
+        "status": status,
+    }
+
+
+@pytest.mark.parametrize("status_form", ["dict", "list"])
+@pytest.mark.parametrize("value_form", ["dense", "sparse"])
+@pytest.mark.parametrize("index_form", ["dict", "list"])
+def test_every_jsonstat2_encoding_gives_the_same_cells(index_form: str, value_form: str, status_form: str) -> None:
+    """Each encoding the format allows is read cell for cell as the hand-written table (no cell shifted)."""
+    frame = parse_jsonstat2(_small_doc(index_form, value_form, status_form), "test")
+    got = [
+        (a, m, None if np.isnan(v) else v, s if isinstance(s, str) else None)
+        for a, m, v, s in frame[["Alue", "contentscode", "value", "status"]].itertuples(index=False)
+    ]
+    assert got == SMALL_CELLS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ingestion.settings import Settings, load_settings
+from orchestration import dbt
 from orchestration.dbt import build_inputs, rebuild_reason, record_published_inputs
 
 
@@ -77,9 +79,58 @@ def test_a_source_turning_stale_rebuilds(settings: Settings) -> None:
     assert rebuild_reason(settings) == "changed since the last publish: dataset_status"
 
 
-def test_other_settings_rebuild(settings: Settings) -> None:
-    changed = load_settings(data_dir=settings.data_dir, mode="sample", sources=("statfin",))
-    assert rebuild_reason(changed) == "changed since the last publish: settings"
+@pytest.mark.parametrize(
+    ("override", "variable"),
+    [
+        ({"sources": ("statfin",)}, "TILANNEKUVA_SOURCES"),
+        ({"postgres_url": "postgresql://analyst@db.example/tilannekuva"}, "TILANNEKUVA_POSTGRES_URL"),
+    ],
+)
+def test_a_changed_setting_rebuilds_naming_it(settings: Settings, override: dict[str, object], variable: str) -> None:
+    changed = load_settings(data_dir=settings.data_dir, mode="sample", **override)
+    assert rebuild_reason(changed) == f"changed since the last publish: settings/{variable}"
+
+
+def test_a_changed_mode_rebuilds_naming_it(settings: Settings) -> None:
+    # Live mode's outputs differ from the sample's even on equal staged files (is_sample_data).
+    changed = settings.model_copy(update={"mode": "live"})
+    assert rebuild_reason(changed) == "changed since the last publish: settings/TILANNEKUVA_MODE"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the dbt project that the digest reads instead of the real one, so a test may edit it."""
+    copy = tmp_path / "dbt_project"
+    shutil.copytree(dbt.DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    monkeypatch.setattr(dbt, "DBT_PROJECT_DIR", copy)
+    return copy
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        "models/marts/labour_market/fct_labour_market_monthly.sql",
+        "models/marts/labour_market/fct_labour_market_monthly.yml",
+        "macros/labour_market_measures.sql",
+        "seeds/indicator_definitions.csv",
+        "tests/assert_labour_market_aggregates_consistent.sql",
+        "dbt_project.yml",
+        "profiles.yml",
+    ],
+)
+def test_an_edited_project_file_rebuilds_naming_it(project: Path, tmp_path: Path, edited: str) -> None:
+    """A deploy that changes only SQL (or a macro, seed, test or config) must not keep serving the old marts."""
+    settings = _published(tmp_path / "data", dt.date(2999, 1, 1), is_overdue=False)
+    assert rebuild_reason(settings) is None
+    path = project / edited
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert rebuild_reason(settings) == f"changed since the last publish: dbt_project/{edited}"
+
+
+def test_a_removed_project_file_rebuilds_naming_it(project: Path, tmp_path: Path) -> None:
+    settings = _published(tmp_path / "data", dt.date(2999, 1, 1), is_overdue=False)
+    (project / "macros" / "format_number.sql").unlink()
+    assert rebuild_reason(settings) == "changed since the last publish: dbt_project/macros/format_number.sql"
 
 
 def test_an_overdue_flag_flipping_today_rebuilds(tmp_path: Path) -> None:

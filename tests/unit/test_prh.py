@@ -922,3 +922,46 @@ def test_register_note_says_from_when_closures_are_known_and_counts_unknown_code
     assert register_note(path) == (
         "2 dumps; closures known from 2026-10-01; 8 companies (0.20 %) with an unknown industry code set (industry X)"
     )
+
+
+def _form(code: str, registered: str, ended: str | None = None) -> dict[str, Any]:
+    return {"type": code, "descriptions": [], "registrationDate": registered, "endDate": ended, "version": 1}
+
+
+@pytest.mark.parametrize(
+    ("forms", "in_force"),
+    [
+        # the live form wins over an ended one registered later (a correction of an old entry)
+        ([_form("16", "2010-05-01"), _form("17", "2020-01-01", ended="2021-01-01")], "16"),
+        # of two live forms, the one registered last; list order does not matter
+        ([_form("17", "2012-03-01"), _form("16", "2001-01-01")], "17"),
+        ([_form("16", "2001-01-01"), _form("17", "2012-03-01")], "17"),
+        # every form ended (a ceased company): the latest registered
+        ([_form("17", "2012-03-01", ended="2015-01-01"), _form("16", "2001-01-01", ended="2012-03-01")], "17"),
+        ([], None),
+    ],
+)
+def test_the_company_form_in_force(forms: list[dict[str, Any]], in_force: str | None) -> None:
+    company, _ = reduce_company(_company("2345678-1", "2001-01-01", companyForms=forms))
+    assert company["company_form_code"] == in_force
+
+
+def test_the_record_registration_date_wins_over_the_business_id_date() -> None:
+    """The company's own registration date counts; the business id's date only when the record has none."""
+    record = _company("2345678-1", "2015-04-01", registrationDate="2016-06-30")
+    assert reduce_company(record)[0]["registration_date"] == date(2016, 6, 30)
+    record = _company("2345678-1", "2015-04-01", registrationDate=None)
+    assert reduce_company(record)[0]["registration_date"] == date(2015, 4, 1)
+
+
+def test_a_situation_keeps_its_own_start_and_end_date() -> None:
+    situations = [
+        {"type": "SANE", "registrationDate": "2024-02-01", "endDate": "2025-03-15"},
+        {"type": "KONK", "registrationDate": "2025-09-01", "endDate": None},
+    ]
+    record = _company("2345678-1", "2015-04-01", companySituations=situations, endDate="2026-01-31")
+    _, found = reduce_company(record)
+    assert [(s["situation_type"], s["start_date"], s["end_date"]) for s in found] == [
+        ("restructuring", date(2024, 2, 1), date(2025, 3, 15)),
+        ("bankruptcy", date(2025, 9, 1), None),
+    ]
