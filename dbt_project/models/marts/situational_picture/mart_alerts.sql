@@ -139,36 +139,45 @@ unusual_month_alerts as (
         unusual_months.threshold,
         unusual_months.z_score,
         areas.name_fi || ', ' || lower(indicators.name_fi) || ': arvo '
-        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'fi') }}
+        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'fi', precise=true) }}
         || ' (' || strftime(unusual_months.month, '%m/%Y') || ')'
         || case when unusual_months.residual > 0 then ' ylitti' else ' jäi alle' end
-        || ' vaihteluvälin ' || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'fi') }}
-        || '–' || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'fi') }}
+        || ' vaihteluvälin '
+        || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'fi', precise=true) }}
+        || '–'
+        || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'fi', precise=true) }}
         || ', jonka trendi ja tavallinen kausivaihtelu ennustavat (odotettu '
-        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'fi') }}
-        || '; poikkeama ' || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'fi', true) }}
+        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'fi', precise=true) }}
+        || '; poikkeama '
+        || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'fi', true, true) }}
         || ' on ' || replace(printf('%.1f', abs(unusual_months.z_score)), '.', ',')
         || '-kertainen alueen tavalliseen kuukausivaihteluun nähden).' as explanation_fi,
         coalesce(areas.name_sv, areas.name_fi) || ', ' || lower(indicators.name_sv) || ': värdet '
-        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'fi') }}
+        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'fi', precise=true) }}
         || ' (' || strftime(unusual_months.month, '%m/%Y') || ')'
         || case when unusual_months.residual > 0 then ' låg över' else ' låg under' end
-        || ' intervallet ' || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'fi') }}
-        || '–' || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'fi') }}
+        || ' intervallet '
+        || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'fi', precise=true) }}
+        || '–'
+        || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'fi', precise=true) }}
         || ' som trenden och den vanliga säsongsvariationen förutsäger (väntat '
-        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'fi') }}
-        || '; avvikelsen ' || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'fi', true) }}
+        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'fi', precise=true) }}
+        || '; avvikelsen '
+        || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'fi', true, true) }}
         || ' är ' || replace(printf('%.1f', abs(unusual_months.z_score)), '.', ',')
         || ' gånger områdets vanliga månadsvariation).' as explanation_sv,
         coalesce(areas.name_en, areas.name_fi) || ', ' || lower(indicators.name_en) || ': the value '
-        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'en') }}
+        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'en', precise=true) }}
         || ' (' || strftime(unusual_months.month, '%m/%Y') || ')'
         || case when unusual_months.residual > 0 then ' was above' else ' was below' end
-        || ' the range ' || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'en') }}
-        || '–' || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'en') }}
+        || ' the range '
+        || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'en', precise=true) }}
+        || '–'
+        || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'en', precise=true) }}
         || ' that the trend and the usual seasonal variation predict (expected '
-        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'en') }}
-        || '; the deviation ' || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'en', true) }}
+        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'en', precise=true) }}
+        || '; the deviation '
+        || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'en', true, true) }}
         || ' is ' || printf('%.1f', abs(unusual_months.z_score))
         || ' times the area''s usual month-to-month irregularity).' as explanation_en,
         unusual_months.is_sample_data
