@@ -316,6 +316,18 @@ class ReportData:
     caveats: Caveats
     vacancy_series: list[tuple[dt.date, float | None]] = field(default_factory=list)
 
+    @property
+    def kpi_kind(self) -> str:
+        """`example` when every target shown is an example, `agreed` when none is, else `mixed`.
+
+        The targets file marks each row (is_example); headings and the summary must not call example
+        targets agreed ones.
+        """
+        examples = sum(1 for k in self.kpis if k.is_example)
+        if examples and examples == len(self.kpis):
+            return "example"
+        return "mixed" if examples else "agreed"
+
 
 def _names(row: dict[str, Any], prefix: str = "name") -> dict[str, str]:
     return {lang: row[f"{prefix}_{lang}"] for lang in ("fi", "sv", "en")}
@@ -679,13 +691,16 @@ def _load_kpis(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> lis
 
 
 def _load_alerts(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[AlertRow]:
-    """The area's alerts of the month and the dataset-wide ones (stale sources) that concern every area."""
+    """The area's statistical and data alerts of the month and the dataset-wide ones (stale sources).
+
+    Target status (kpi_off_track) is left out: the targets section already shows it, row by row.
+    """
     rows = _rows(
         con,
         """
-        SELECT severity, alert_type, is_favourable, explanation_fi, explanation_en
+        SELECT severity, alert_type, is_favourable, explanation_fi, explanation_sv, explanation_en
         FROM mart_alerts
-        WHERE month = ? AND (area_code = ? OR area_code IS NULL)
+        WHERE month = ? AND (area_code = ? OR area_code IS NULL) AND alert_type != 'kpi_off_track'
         ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, alert_type
         """,
         [month, area],
@@ -695,7 +710,7 @@ def _load_alerts(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> l
             r["severity"],
             r["alert_type"],
             r["is_favourable"],
-            {"fi": r["explanation_fi"], "en": r["explanation_en"]},
+            {"fi": r["explanation_fi"], "sv": r["explanation_sv"], "en": r["explanation_en"]},
         )
         for r in rows
     ]

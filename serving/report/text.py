@@ -86,17 +86,24 @@ LABELS: dict[str, dict[str, str]] = {
         "business_note": "Lähteet laskevat eri tavoin (rekisterimerkintä ei ole tilaston toimiva yritys), joten "
         "niitä ei yhdistetä. Tilastokeskuksen konkurssit ovat vain maakunta- ja koko maan tasolla (..).",
         "kpis": "Tavoitteet ja niiden tila",
+        "kpis_example": "Esimerkkitavoitteet ja niiden tila",
         "kpi_caption": "Kumppanien sopimat tavoitteet",
+        "kpi_caption_example": "Esimerkkitavoitteet, ei kumppanien sopimia: korvatkaa ne omillanne (ks. README)",
+        "kpi_caption_mixed": "Kumppanien sopimat tavoitteet ja esimerkkitavoitteet (merkitty)",
         "baseline": "Lähtötaso",
         "target": "Tavoite",
         "expected": "Uran mukaan nyt",
         "actual": "Toteutunut",
         "status": "Tila",
-        "example_note": "Esimerkkitavoite, ei sovittu.",
+        "example_note": "esimerkkitavoite, ei sovittu",
         "alerts": "Kuukauden hälytykset",
         "severity": "Vakavuus",
-        "explanation": "Selitys",
-        "no_alerts": "Ei hälytyksiä tässä kuussa.",
+        "no_alerts": "Ei hälytyksiä tässä kuussa: jokainen tarkka (ei alaraja-) arvo pysyi trendin ja "
+        "kausivaihtelun ennustamalla vaihteluvälillä, yksikään lähde ei ole vanhentunut tai myöhässä, eikä "
+        "salattujen solujen osuus hypännyt.",
+        "alerts_note": "Tilastollinen hälytys syntyy, kun kuukauden arvo on trendin ja tavallisen kausivaihtelun "
+        "perusteella odotetun vaihteluvälin ulkopuolella (poikkeama yli 2,5-kertainen alueen tavalliseen "
+        "kuukausivaihteluun nähden). Tavoitteiden tila on edellisessä kohdassa.",
         "municipalities": "Jäsenkunnat",
         "municipalities_caption": "Jäsenkuntien luvut",
         "municipality": "Kunta",
@@ -201,17 +208,24 @@ LABELS: dict[str, dict[str, str]] = {
         "business_note": "Källorna räknar olika (en registrering är inte ett aktivt företag i statistiken) och "
         "kombineras inte. Statistikcentralens konkurser finns bara på landskaps- och riksnivå (..).",
         "kpis": "Mål och deras läge",
+        "kpis_example": "Exempelmål och deras läge",
         "kpi_caption": "Mål som partnerna kommit överens om",
+        "kpi_caption_example": "Exempelmål, inte överenskomna av partnerna: ersätt dem med era egna (se README)",
+        "kpi_caption_mixed": "Mål som partnerna kommit överens om och exempelmål (markerade)",
         "baseline": "Utgångsläge",
         "target": "Mål",
         "expected": "Enligt banan nu",
         "actual": "Utfall",
         "status": "Läge",
-        "example_note": "Exempelmål, inte överenskommet.",
+        "example_note": "exempelmål, inte överenskommet",
         "alerts": "Månadens varningar",
         "severity": "Allvarlighet",
-        "explanation": "Förklaring (på finska)",
-        "no_alerts": "Inga varningar denna månad.",
+        "no_alerts": "Inga varningar denna månad: varje exakt värde (inte en nedre gräns) höll sig inom det "
+        "intervall som trenden och säsongsvariationen förutsäger, ingen källa är inaktuell eller försenad och "
+        "andelen skyddade celler ökade inte kraftigt.",
+        "alerts_note": "En statistisk varning uppstår när månadens värde ligger utanför det intervall som trenden "
+        "och den vanliga säsongsvariationen förutsäger (avvikelsen är över 2,5 gånger områdets vanliga "
+        "månadsvariation). Målens läge finns i föregående avsnitt.",
         "municipalities": "Medlemskommuner",
         "municipalities_caption": "Medlemskommunernas siffror",
         "municipality": "Kommun",
@@ -318,17 +332,25 @@ LABELS: dict[str, dict[str, str]] = {
         "statistics) and are not combined. Statistics Finland's bankruptcies exist only for regions and the whole "
         "country (..).",
         "kpis": "Targets and their status",
+        "kpis_example": "Example targets and their status",
         "kpi_caption": "Targets agreed by the partners",
+        "kpi_caption_example": "Example targets, not agreed by the partners: replace them with your own (see the "
+        "README)",
+        "kpi_caption_mixed": "Targets agreed by the partners and example targets (marked)",
         "baseline": "Baseline",
         "target": "Target",
         "expected": "Expected by now",
         "actual": "Actual",
         "status": "Status",
-        "example_note": "An example target, not agreed.",
+        "example_note": "an example target, not agreed",
         "alerts": "Alerts of the month",
         "severity": "Severity",
-        "explanation": "Explanation",
-        "no_alerts": "No alerts this month.",
+        "no_alerts": "No alerts this month: every exact value (not a lower bound) stayed within the range its "
+        "trend and seasonal variation predict, no source is stale or overdue, and the share of suppressed cells "
+        "did not jump.",
+        "alerts_note": "A statistical alert fires when the month's value lies outside the range that its trend "
+        "and usual seasonal variation predict (a deviation over 2.5 times the area's usual month-to-month "
+        "irregularity). The targets' status is in the previous section.",
         "municipalities": "Member municipalities",
         "municipalities_caption": "Figures of the member municipalities",
         "municipality": "Municipality",
@@ -503,6 +525,10 @@ SENTENCES = {
         "vacancies": "Avoimia työpaikkoja oli {vacancies}, eli {per} työpaikkaa työtöntä kohden (koko maassa "
         "{country_per}).",
         "kpis": "Tavoitteista {on_track}/{total} on aikataulussa, {at_risk} vaarassa ja {off_track} jäljessä.",
+        "kpis_example": "Esimerkkitavoitteista {on_track}/{total} on aikataulussa, {at_risk} vaarassa ja "
+        "{off_track} jäljessä.",
+        "kpis_mixed": "Tavoitteista (joista {examples} esimerkkejä) {on_track}/{total} on aikataulussa, {at_risk} "
+        "vaarassa ja {off_track} jäljessä.",
     },
     "sv": {
         "unemployed": "Antalet arbetslösa arbetssökande i området var {value}, {change} ({pct}) {more_less} än för "
@@ -526,6 +552,9 @@ SENTENCES = {
         "vacancies": "Det fanns {vacancies} lediga arbetsplatser, dvs. {per} platser per arbetslös (i hela landet "
         "{country_per}).",
         "kpis": "Av målen är {on_track}/{total} enligt plan, {at_risk} i fara och {off_track} efter.",
+        "kpis_example": "Av exempelmålen är {on_track}/{total} enligt plan, {at_risk} i fara och {off_track} efter.",
+        "kpis_mixed": "Av målen ({examples} av dem exempel) är {on_track}/{total} enligt plan, {at_risk} i fara "
+        "och {off_track} efter.",
     },
     "en": {
         "unemployed": "The area had {value} unemployed jobseekers, {change} ({pct}) {more_less} than a year earlier.",
@@ -548,6 +577,10 @@ SENTENCES = {
         "vacancies": "There were {vacancies} open vacancies, {per} per unemployed jobseeker (whole country "
         "{country_per}).",
         "kpis": "Of the targets, {on_track}/{total} are on track, {at_risk} at risk and {off_track} off track.",
+        "kpis_example": "Of the example targets, {on_track}/{total} are on track, {at_risk} at risk and "
+        "{off_track} off track.",
+        "kpis_mixed": "Of the targets ({examples} of them examples), {on_track}/{total} are on track, {at_risk} "
+        "at risk and {off_track} off track.",
     },
 }
 
@@ -617,5 +650,7 @@ def sentences(data: ReportData, lang: str) -> list[Markup]:
         )
     if data.kpis:
         counts = {s: sum(1 for k in data.kpis if k.status == s) for s in ("on_track", "at_risk", "off_track")}
-        out.append(Markup(words["kpis"]).format(total=len(data.kpis), **counts))
+        key = {"example": "kpis_example", "mixed": "kpis_mixed"}.get(data.kpi_kind, "kpis")
+        examples = sum(1 for k in data.kpis if k.is_example)
+        out.append(Markup(words[key]).format(total=len(data.kpis), examples=examples, **counts))
     return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import html
 import json
 import re
 
@@ -100,7 +102,14 @@ def report_data(*, is_sample: bool = True, unemployed_now: float = 18272, countr
                 True,
             )
         ],
-        alerts=[AlertRow("medium", "kpi_off_track", False, {"fi": "Tavoite jäljessä <b>.", "en": "Target off track."})],
+        alerts=[
+            AlertRow(
+                "medium",
+                "unusual_month",
+                False,
+                {"fi": "Arvo vaihteluvälin yli <b>.", "sv": "Värdet över intervallet.", "en": "Value above."},
+            )
+        ],
         municipalities=[],
         sources=[],
         caveats=Caveats(fig(31, "suppressed_cell_count"), ["open_vacancies"], fig(28.97, "country_unknown_area_pct")),
@@ -205,7 +214,8 @@ def test_template_renders_every_section(lang: str) -> None:
     for section in ("summary", "headlines", "trend", "groups", "vacancies", "occupations", "business", "kpis"):
         assert f'<section id="{section}"' in html
     assert 'id="business-missing"' in html
-    assert "Tavoite jäljessä &lt;b&gt;." in html or "Target off track." in html
+    alert = {"fi": "Arvo vaihteluvälin yli &lt;b&gt;.", "sv": "Värdet över intervallet.", "en": "Value above."}
+    assert alert[lang] in html
     assert html.count("<svg") == 2  # trend and vacancies (no count groups in this data)
     assert "@media print" in html
 
@@ -437,3 +447,36 @@ def test_an_upper_bound_below_zero_proves_a_decrease(lang: str, expected: str) -
     data.indicators["unemployed"] = bounded_indicator("unemployed", 1000, 1083, "exact_lower")
     first = shown_text(sentences(data, lang)[0])
     assert f"≥{NBSP}83 (≥{NBSP}" in first and f" {expected} " in first, first
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "summary"),
+    [
+        ("fi", "Esimerkkitavoitteet ja niiden tila", "Esimerkkitavoitteista 0/1 on aikataulussa"),
+        ("sv", "Exempelmål och deras läge", "Av exempelmålen är 0/1 enligt plan"),
+        ("en", "Example targets and their status", "Of the example targets, 0/1 are on track"),
+    ],
+)
+def test_example_targets_are_called_examples_everywhere(lang: str, heading: str, summary: str) -> None:
+    html = render_report(report_data(), lang)
+    assert f'<h2 id="h-kpis">{heading}</h2>' in html
+    assert LABELS[lang]["kpi_caption_example"] in html and LABELS[lang]["kpi_caption"] not in html
+    assert LABELS[lang]["example_note"] in html
+    assert summary in shown_text(html)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_agreed_targets_are_called_agreed(lang: str) -> None:
+    data = report_data()
+    agreed = dataclasses.replace(data, kpis=[dataclasses.replace(k, is_example=False) for k in data.kpis])
+    html = render_report(agreed, lang)
+    assert f'<h2 id="h-kpis">{LABELS[lang]["kpis"]}</h2>' in html
+    assert LABELS[lang]["kpi_caption"] in html and LABELS[lang]["example_note"] not in html
+    mixed = dataclasses.replace(data, kpis=[*data.kpis, *agreed.kpis])
+    assert mixed.kpi_kind == "mixed"
+    assert LABELS[lang]["kpi_caption_mixed"] in render_report(mixed, lang)
+
+
+def test_no_alert_says_what_was_checked() -> None:
+    text = html.unescape(shown_text(render_report(dataclasses.replace(report_data(), alerts=[]), "en")))
+    assert LABELS["en"]["no_alerts"] in text and LABELS["en"]["alerts_note"] in text
