@@ -2,6 +2,8 @@
 -- Finnish, Swedish and English. Rules (thresholds documented in the YAML):
 --   unusual_month          a month's value outside the band that the area's trend and usual season
 --                          predict: |residual| > band_k × the robust sd of the series' own residuals
+--   unusual_change_12m     a 12-month change of the trend unusual for the series: |change − median of its
+--                          own 12-month changes| > change_k × their robust sd (persistent change)
 --   kpi_off_track          a KPI target at risk or off track (mart_kpi_progress)
 --   suppressed_share_jump  an employment area's share of suppressed member cells jumping
 --   source_stale           a dataset whose last fetch failed or never landed, or whose release is overdue
@@ -9,6 +11,7 @@
 {%- set min_history = 36 %}
 {%- set band_k = 2.5 %}
 {%- set high_k = 4 %}
+{%- set change_k = 3 %}
 {%- set mad_to_sd = 1.4826 %}
 {%- set suppressed_jump_points = 10 %}
 {%- set count_measures = labour_market_measures(kind='count') | length %}
@@ -138,6 +141,7 @@ unusual_month_alerts as (
         unusual_months.residual,
         unusual_months.threshold,
         unusual_months.z_score,
+        {{ band_k }} as rule_k,
         areas.name_fi || ', ' || lower(indicators.name_fi) || ': arvo '
         || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'fi', precise=true) }}
         || ' (' || strftime(unusual_months.month, '%m/%Y') || ')'
@@ -184,6 +188,134 @@ unusual_month_alerts as (
     from unusual_months
     inner join indicators on unusual_months.indicator_code = indicators.indicator_code
     inner join areas on unusual_months.area_code = areas.area_code
+),
+
+-- the 12-month change of the trend: a steady rise that the trend follows, which no single month
+-- betrays, shows here
+trend_changes as (
+    select
+        area_code,
+        indicator_code,
+        month,
+        is_sample_data,
+        lag(month, 12) over series as month_year_before,
+        trend - lag(trend, 12) over series as change_12m,
+        is_lower_bound or lag(is_lower_bound, 12) over series as touches_lower_bound
+    from picture
+    where
+        area_level in ('employment_area', 'region', 'country')
+        and trend is not null
+    window series as (partition by area_code, indicator_code order by month)
+),
+
+year_changes as (
+    select * from trend_changes
+    where month_year_before = month - interval 12 month and not touches_lower_bound
+),
+
+-- the series' usual 12-month change (median) and its robust spread (1.4826 × MAD) over the previous
+-- months: a crisis year shifts neither
+change_spread as (
+    select
+        year_changes.area_code,
+        year_changes.indicator_code,
+        count(*) as history_count,
+        median(year_changes.change_12m) as usual_change,
+        {{ mad_to_sd }} * mad(year_changes.change_12m) as robust_sd
+    from year_changes
+    cross join latest_month
+    where
+        year_changes.month < latest_month.month
+        and year_changes.month >= latest_month.month - interval {{ history_months }} month
+    group by year_changes.area_code, year_changes.indicator_code
+),
+
+unusual_changes as (
+    select
+        year_changes.*,
+        change_spread.usual_change,
+        {{ change_k }} * change_spread.robust_sd as threshold,
+        change_spread.usual_change - {{ change_k }} * change_spread.robust_sd as band_low,
+        change_spread.usual_change + {{ change_k }} * change_spread.robust_sd as band_high,
+        year_changes.change_12m - change_spread.usual_change as residual,
+        (year_changes.change_12m - change_spread.usual_change) / change_spread.robust_sd as z_score
+    from year_changes
+    inner join latest_month on year_changes.month = latest_month.month
+    inner join change_spread
+        on
+            year_changes.area_code = change_spread.area_code
+            and year_changes.indicator_code = change_spread.indicator_code
+    where
+        change_spread.history_count >= {{ min_history }}
+        and change_spread.robust_sd > 0
+        and abs(year_changes.change_12m - change_spread.usual_change) > {{ change_k }} * change_spread.robust_sd
+),
+
+unusual_change_alerts as (
+    select
+        unusual_changes.month,
+        'unusual_change_12m' as alert_type,
+        unusual_changes.area_code,
+        unusual_changes.indicator_code,
+        case
+            when indicators.direction_sign = 0 then 'info'
+            when sign(unusual_changes.residual) != indicators.direction_sign
+                and abs(unusual_changes.z_score) >= {{ high_k }}
+                then 'high'
+            when sign(unusual_changes.residual) != indicators.direction_sign then 'medium'
+            else 'info'
+        end as severity,
+        case
+            when indicators.direction_sign != 0 then sign(unusual_changes.residual) = indicators.direction_sign
+        end as is_favourable,
+        unusual_changes.change_12m as observed_value,
+        unusual_changes.usual_change as reference_value,
+        unusual_changes.band_low,
+        unusual_changes.band_high,
+        unusual_changes.residual,
+        unusual_changes.threshold,
+        unusual_changes.z_score,
+        {{ change_k }} as rule_k,
+        areas.name_fi || ', ' || lower(indicators.name_fi) || ': trendi muuttui vuodessa ('
+        || strftime(unusual_changes.month_year_before, '%m/%Y') || '–' || strftime(unusual_changes.month, '%m/%Y')
+        || ') '
+        || {{ format_indicator_number('unusual_changes.change_12m', 'indicators.unit', 'fi', true, true) }}
+        || ', kun sarjan tavallinen vuosimuutos edellisten {{ history_months }} kuukauden aikana on '
+        || {{ format_indicator_number('unusual_changes.usual_change', 'indicators.unit', 'fi', true, true) }}
+        || ' (vaihteluväli '
+        || {{ format_indicator_number('unusual_changes.band_low', 'indicators.unit', 'fi', true, true) }}
+        || '…'
+        || {{ format_indicator_number('unusual_changes.band_high', 'indicators.unit', 'fi', true, true) }}
+        || '); ero on ' || replace(printf('%.2f', abs(unusual_changes.z_score)), '.', ',')
+        || '-kertainen vuosimuutosten tavalliseen hajontaan nähden (raja {{ change_k }}).' as explanation_fi,
+        coalesce(areas.name_sv, areas.name_fi) || ', ' || lower(indicators.name_sv) || ': trenden ändrades på ett år ('
+        || strftime(unusual_changes.month_year_before, '%m/%Y') || '–' || strftime(unusual_changes.month, '%m/%Y')
+        || ') med '
+        || {{ format_indicator_number('unusual_changes.change_12m', 'indicators.unit', 'fi', true, true) }}
+        || ', medan seriens vanliga årsförändring under de föregående {{ history_months }} månaderna är '
+        || {{ format_indicator_number('unusual_changes.usual_change', 'indicators.unit', 'fi', true, true) }}
+        || ' (intervall '
+        || {{ format_indicator_number('unusual_changes.band_low', 'indicators.unit', 'fi', true, true) }}
+        || '…'
+        || {{ format_indicator_number('unusual_changes.band_high', 'indicators.unit', 'fi', true, true) }}
+        || '); skillnaden är ' || replace(printf('%.2f', abs(unusual_changes.z_score)), '.', ',')
+        || ' gånger årsförändringarnas vanliga spridning (gräns {{ change_k }}).' as explanation_sv,
+        coalesce(areas.name_en, areas.name_fi) || ', ' || lower(indicators.name_en) || ': the trend changed by '
+        || {{ format_indicator_number('unusual_changes.change_12m', 'indicators.unit', 'en', true, true) }}
+        || ' in a year (' || strftime(unusual_changes.month_year_before, '%m/%Y') || '–'
+        || strftime(unusual_changes.month, '%m/%Y')
+        || '), while the series'' usual 12-month change in the previous {{ history_months }} months is '
+        || {{ format_indicator_number('unusual_changes.usual_change', 'indicators.unit', 'en', true, true) }}
+        || ' (range '
+        || {{ format_indicator_number('unusual_changes.band_low', 'indicators.unit', 'en', true, true) }}
+        || ' to '
+        || {{ format_indicator_number('unusual_changes.band_high', 'indicators.unit', 'en', true, true) }}
+        || '); the difference is ' || printf('%.2f', abs(unusual_changes.z_score))
+        || ' times the usual spread of its 12-month changes (limit {{ change_k }}).' as explanation_en,
+        unusual_changes.is_sample_data
+    from unusual_changes
+    inner join indicators on unusual_changes.indicator_code = indicators.indicator_code
+    inner join areas on unusual_changes.area_code = areas.area_code
 ),
 
 kpi_alerts as (
@@ -344,6 +476,8 @@ source_alerts as (
 unioned as (
     select * from unusual_month_alerts
     union all by name
+    select * from unusual_change_alerts
+    union all by name
     select * from kpi_alerts
     union all by name
     select * from suppressed_alerts
@@ -366,6 +500,7 @@ select
     cast(residual as double) as residual,
     cast(threshold as double) as threshold,
     cast(z_score as double) as z_score,
+    cast(rule_k as double) as rule_k,
     cast(explanation_fi as varchar) as explanation_fi,
     cast(explanation_sv as varchar) as explanation_sv,
     cast(explanation_en as varchar) as explanation_en,
