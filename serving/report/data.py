@@ -315,6 +315,8 @@ class ReportData:
     sources: list[SourceRow]
     caveats: Caveats
     vacancy_series: list[tuple[dt.date, float | None]] = field(default_factory=list)
+    # k of each statistical alert rule (mart_alerts.rule_k) that fired anywhere this month
+    alert_rules: dict[str, float] = field(default_factory=dict)
 
     @property
     def kpi_kind(self) -> str:
@@ -716,6 +718,22 @@ def _load_alerts(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> l
     ]
 
 
+def _load_alert_rules(con: duckdb.DuckDBPyConnection, month: dt.date) -> dict[str, float]:
+    """k of each statistical rule, as the mart that applied it records it (one source for the report's note)."""
+    rows = _rows(
+        con,
+        """
+        SELECT alert_type, max(rule_k) AS rule_k
+        FROM mart_alerts
+        WHERE month = ? AND rule_k IS NOT NULL
+        GROUP BY alert_type
+        ORDER BY alert_type DESC
+        """,
+        [month],
+    )
+    return {r["alert_type"]: float(r["rule_k"]) for r in rows}
+
+
 def _load_municipalities(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[MunicipalityRow]:
     rows = _rows(
         con,
@@ -832,4 +850,5 @@ def load_report_data(serving_path: Path, area: str, month: str | None = None) ->
             sources=_load_sources(con),
             caveats=_load_caveats(con, area, report_month),
             vacancy_series=_load_vacancy_series(con, area, report_month),
+            alert_rules=_load_alert_rules(con, report_month),
         )

@@ -90,6 +90,9 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_caption": "Kumppanien sopimat tavoitteet",
         "kpi_caption_example": "Esimerkkitavoitteet, ei kumppanien sopimia: korvatkaa ne omillanne (ks. README)",
         "kpi_caption_mixed": "Kumppanien sopimat tavoitteet ja esimerkkitavoitteet (merkitty)",
+        "no_targets": "Alueelle ei ole asetettu tavoitteita. Tavoitteet lisätään riveinä tiedostoon "
+        "dbt_project/seeds/kpi_targets.csv (ohje README-tiedoston kohdassa Monthly report, Targets are examples "
+        "until you replace them), minkä jälkeen ajetaan tilannekuva refresh.",
         "baseline": "Lähtötaso",
         "target": "Tavoite",
         "expected": "Uran mukaan nyt",
@@ -99,11 +102,15 @@ LABELS: dict[str, dict[str, str]] = {
         "alerts": "Kuukauden hälytykset",
         "severity": "Vakavuus",
         "no_alerts": "Ei hälytyksiä tässä kuussa: jokainen tarkka (ei alaraja-) arvo pysyi trendin ja "
-        "kausivaihtelun ennustamalla vaihteluvälillä, yksikään lähde ei ole vanhentunut tai myöhässä, eikä "
-        "salattujen solujen osuus hypännyt.",
-        "alerts_note": "Tilastollinen hälytys syntyy, kun kuukauden arvo on trendin ja tavallisen kausivaihtelun "
-        "perusteella odotetun vaihteluvälin ulkopuolella (poikkeama yli 2,5-kertainen alueen tavalliseen "
-        "kuukausivaihteluun nähden). Tavoitteiden tila on edellisessä kohdassa.",
+        "kausivaihtelun ennustamalla vaihteluvälillä, yhdenkään trendin 12 kuukauden muutos ei poikennut sarjan "
+        "tavallisista, yksikään lähde ei ole vanhentunut tai myöhässä, eikä salattujen solujen osuus hypännyt.",
+        "alerts_note_unusual_month": "Poikkeuksellinen kuukausi: kuukauden arvo on trendin ja tavallisen "
+        "kausivaihtelun perusteella odotetun vaihteluvälin ulkopuolella (poikkeama yli {k}-kertainen alueen "
+        "tavalliseen kuukausivaihteluun nähden).",
+        "alerts_note_unusual_change_12m": "Poikkeuksellinen vuosimuutos: trendin 12 kuukauden muutos poikkeaa "
+        "sarjan edellisten 60 kuukauden tavallisesta vuosimuutoksesta yli {k}-kertaisesti vuosimuutosten "
+        "tavalliseen hajontaan nähden.",
+        "alerts_note_targets": "Tavoitteiden tila on edellisessä kohdassa.",
         "municipalities": "Jäsenkunnat",
         "municipalities_caption": "Jäsenkuntien luvut",
         "municipality": "Kunta",
@@ -212,6 +219,9 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_caption": "Mål som partnerna kommit överens om",
         "kpi_caption_example": "Exempelmål, inte överenskomna av partnerna: ersätt dem med era egna (se README)",
         "kpi_caption_mixed": "Mål som partnerna kommit överens om och exempelmål (markerade)",
+        "no_targets": "Inga mål har satts för området. Mål läggs till som rader i filen "
+        "dbt_project/seeds/kpi_targets.csv (anvisning i README, avsnittet Monthly report, Targets are examples "
+        "until you replace them), och därefter körs tilannekuva refresh.",
         "baseline": "Utgångsläge",
         "target": "Mål",
         "expected": "Enligt banan nu",
@@ -221,11 +231,15 @@ LABELS: dict[str, dict[str, str]] = {
         "alerts": "Månadens varningar",
         "severity": "Allvarlighet",
         "no_alerts": "Inga varningar denna månad: varje exakt värde (inte en nedre gräns) höll sig inom det "
-        "intervall som trenden och säsongsvariationen förutsäger, ingen källa är inaktuell eller försenad och "
-        "andelen skyddade celler ökade inte kraftigt.",
-        "alerts_note": "En statistisk varning uppstår när månadens värde ligger utanför det intervall som trenden "
-        "och den vanliga säsongsvariationen förutsäger (avvikelsen är över 2,5 gånger områdets vanliga "
-        "månadsvariation). Målens läge finns i föregående avsnitt.",
+        "intervall som trenden och säsongsvariationen förutsäger, ingen trends 12-månadersförändring avvek från "
+        "seriens vanliga, ingen källa är inaktuell eller försenad och andelen skyddade celler ökade inte kraftigt.",
+        "alerts_note_unusual_month": "Ovanlig månad: månadens värde ligger utanför det intervall som trenden och "
+        "den vanliga säsongsvariationen förutsäger (avvikelsen är över {k} gånger områdets vanliga "
+        "månadsvariation).",
+        "alerts_note_unusual_change_12m": "Ovanlig årsförändring: trendens förändring på 12 månader avviker från "
+        "seriens vanliga årsförändring under de föregående 60 månaderna med över {k} gånger årsförändringarnas "
+        "vanliga spridning.",
+        "alerts_note_targets": "Målens läge finns i föregående avsnitt.",
         "municipalities": "Medlemskommuner",
         "municipalities_caption": "Medlemskommunernas siffror",
         "municipality": "Kommun",
@@ -337,6 +351,9 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_caption_example": "Example targets, not agreed by the partners: replace them with your own (see the "
         "README)",
         "kpi_caption_mixed": "Targets agreed by the partners and example targets (marked)",
+        "no_targets": "No targets are set for this area. Add them as rows of dbt_project/seeds/kpi_targets.csv "
+        "(see the README, section Monthly report, Targets are examples until you replace them), then run "
+        "tilannekuva refresh.",
         "baseline": "Baseline",
         "target": "Target",
         "expected": "Expected by now",
@@ -346,11 +363,15 @@ LABELS: dict[str, dict[str, str]] = {
         "alerts": "Alerts of the month",
         "severity": "Severity",
         "no_alerts": "No alerts this month: every exact value (not a lower bound) stayed within the range its "
-        "trend and seasonal variation predict, no source is stale or overdue, and the share of suppressed cells "
-        "did not jump.",
-        "alerts_note": "A statistical alert fires when the month's value lies outside the range that its trend "
-        "and usual seasonal variation predict (a deviation over 2.5 times the area's usual month-to-month "
-        "irregularity). The targets' status is in the previous section.",
+        "trend and seasonal variation predict, no trend's 12-month change departed from the series' usual ones, no "
+        "source is stale or overdue, and the share of suppressed cells did not jump.",
+        "alerts_note_unusual_month": "Unusual month: the month's value lies outside the range that its trend and "
+        "usual seasonal variation predict (a deviation over {k} times the area's usual month-to-month "
+        "irregularity).",
+        "alerts_note_unusual_change_12m": "Unusual change over 12 months: the trend's 12-month change departs from "
+        "the series' usual 12-month change of the previous 60 months by over {k} times the usual spread of those "
+        "changes.",
+        "alerts_note_targets": "The targets' status is in the previous section.",
         "municipalities": "Member municipalities",
         "municipalities_caption": "Figures of the member municipalities",
         "municipality": "Municipality",
@@ -490,6 +511,20 @@ def label(lang: str, key: str, **values: object) -> str:
     """A label of the language, with `values` filled in."""
     text = LABELS[lang][key]
     return text.format(**values) if values else text
+
+
+def alert_notes(data: ReportData, lang: str) -> list[str]:
+    """What the statistical rules check, with each rule's k as mart_alerts gives it, then where targets are.
+
+    The k comes from the mart (rule_k), so the SQL is its one source; a rule that fired nowhere in the
+    country this month has no k to show and is left out of the note.
+    """
+    notes = [
+        label(lang, f"alerts_note_{rule}", k=format_number(k, lang, 0 if float(k).is_integer() else 1))
+        for rule, k in data.alert_rules.items()
+        if f"alerts_note_{rule}" in LABELS[lang]
+    ]
+    return [*notes, label(lang, "alerts_note_targets")]
 
 
 def _compare(area_pct: float, country_pct: float, direction: str, bound: Bound = Bound.EXACT) -> str | None:

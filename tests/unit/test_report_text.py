@@ -479,4 +479,31 @@ def test_agreed_targets_are_called_agreed(lang: str) -> None:
 
 def test_no_alert_says_what_was_checked() -> None:
     text = html.unescape(shown_text(render_report(dataclasses.replace(report_data(), alerts=[]), "en")))
-    assert LABELS["en"]["no_alerts"] in text and LABELS["en"]["alerts_note"] in text
+    assert LABELS["en"]["no_alerts"] in text and LABELS["en"]["alerts_note_targets"] in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "month_k", "change_k"),
+    [
+        ("fi", "yli 2,5-kertainen", "yli 3-kertaisesti"),
+        ("sv", "över 2,5 gånger", "över 3 gånger"),
+        ("en", "over 2.5 times", "over 3 times"),
+    ],
+)
+def test_the_alert_note_takes_each_rules_k_from_the_mart(lang: str, month_k: str, change_k: str) -> None:
+    data = dataclasses.replace(report_data(), alert_rules={"unusual_month": 2.5, "unusual_change_12m": 3.0})
+    text = html.unescape(shown_text(render_report(data, lang)))
+    assert month_k in text and change_k in text
+    other = html.unescape(
+        shown_text(render_report(dataclasses.replace(data, alert_rules={"unusual_month": 3.5}), lang))
+    )
+    assert month_k.replace("2,5", "3,5").replace("2.5", "3.5") in other
+    assert change_k not in other
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_area_without_targets_says_none_are_set_and_how_to_add_them(lang: str) -> None:
+    html_text = render_report(dataclasses.replace(report_data(), kpis=[]), lang)
+    assert LABELS[lang]["no_targets"] in html_text and "kpi_targets.csv" in LABELS[lang]["no_targets"]
+    for key in ("kpi_caption", "kpi_caption_example", "kpi_caption_mixed"):
+        assert LABELS[lang][key] not in html_text
