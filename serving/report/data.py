@@ -352,6 +352,20 @@ class ReportData:
     occupation_months: tuple[dt.date, dt.date, int] | None = None
     peer_comparison_month: dt.date | None = None
     first_month: dt.date | None = None
+    # k of each statistical alert rule (mart_alerts.rule_k) that fired anywhere this month
+    alert_rules: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def kpi_kind(self) -> str:
+        """`example` when every target shown is an example, `agreed` when none is, else `mixed`.
+
+        The targets file marks each row (is_example); headings and the summary must not call example
+        targets agreed ones.
+        """
+        examples = sum(1 for k in self.kpis if k.is_example)
+        if examples and examples == len(self.kpis):
+            return "example"
+        return "mixed" if examples else "agreed"
 
 
 LANGS = ("fi", "sv", "en")
@@ -798,13 +812,16 @@ def _load_kpis(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> lis
 
 
 def _load_alerts(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[AlertRow]:
-    """The area's alerts of the month and the dataset-wide ones (stale sources) that concern every area."""
+    """The area's statistical and data alerts of the month and the dataset-wide ones (stale sources).
+
+    Target status (kpi_off_track) is left out: the targets section already shows it, row by row.
+    """
     rows = _rows(
         con,
         """
-        SELECT severity, alert_type, is_favourable, explanation_fi, explanation_en
+        SELECT severity, alert_type, is_favourable, explanation_fi, explanation_sv, explanation_en
         FROM mart_alerts
-        WHERE month = ? AND (area_code = ? OR area_code IS NULL)
+        WHERE month = ? AND (area_code = ? OR area_code IS NULL) AND alert_type != 'kpi_off_track'
         ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, alert_type
         """,
         [month, area],
@@ -814,10 +831,26 @@ def _load_alerts(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> l
             r["severity"],
             r["alert_type"],
             r["is_favourable"],
-            {"fi": r["explanation_fi"], "en": r["explanation_en"]},
+            {"fi": r["explanation_fi"], "sv": r["explanation_sv"], "en": r["explanation_en"]},
         )
         for r in rows
     ]
+
+
+def _load_alert_rules(con: duckdb.DuckDBPyConnection, month: dt.date) -> dict[str, float]:
+    """k of each statistical rule, as the mart that applied it records it (one source for the report's note)."""
+    rows = _rows(
+        con,
+        """
+        SELECT alert_type, max(rule_k) AS rule_k
+        FROM mart_alerts
+        WHERE month = ? AND rule_k IS NOT NULL
+        GROUP BY alert_type
+        ORDER BY alert_type DESC
+        """,
+        [month],
+    )
+    return {r["alert_type"]: float(r["rule_k"]) for r in rows}
 
 
 def _load_municipalities(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[MunicipalityRow]:
@@ -953,4 +986,5 @@ def load_report_data(serving_path: Path, area: str, month: str | None = None) ->
             occupation_months=_load_occupation_months(con, area),
             peer_comparison_month=_load_peer_comparison_month(con, area),
             first_month=available_months(con, area)[0],
+            alert_rules=_load_alert_rules(con, report_month),
         )

@@ -87,17 +87,31 @@ LABELS: dict[str, dict[str, str]] = {
         "business_note": "Lähteet laskevat eri tavoin (rekisterimerkintä ei ole tilaston toimiva yritys), joten "
         "niitä ei yhdistetä. Tilastokeskuksen konkurssit ovat vain maakunta- ja koko maan tasolla (..).",
         "kpis": "Tavoitteet ja niiden tila",
+        "kpis_example": "Esimerkkitavoitteet ja niiden tila",
         "kpi_caption": "Kumppanien sopimat tavoitteet",
+        "kpi_caption_example": "Esimerkkitavoitteet, ei kumppanien sopimia: korvatkaa ne omillanne (ks. README)",
+        "kpi_caption_mixed": "Kumppanien sopimat tavoitteet ja esimerkkitavoitteet (merkitty)",
+        "no_targets": "Alueelle ei ole asetettu tavoitteita. Tavoitteet lisätään riveinä tiedostoon "
+        "dbt_project/seeds/kpi_targets.csv (ohje README-tiedoston kohdassa Monthly report, Targets are examples "
+        "until you replace them), minkä jälkeen ajetaan tilannekuva refresh.",
         "baseline": "Lähtötaso",
         "target": "Tavoite",
         "expected": "Uran mukaan nyt",
         "actual": "Toteutunut",
         "status": "Tila",
-        "example_note": "Esimerkkitavoite, ei sovittu.",
+        "example_note": "esimerkkitavoite, ei sovittu",
         "alerts": "Kuukauden hälytykset",
         "severity": "Vakavuus",
-        "explanation": "Selitys",
-        "no_alerts": "Ei hälytyksiä tässä kuussa.",
+        "no_alerts": "Ei hälytyksiä tässä kuussa: jokainen tarkka (ei alaraja-) arvo pysyi trendin ja "
+        "kausivaihtelun ennustamalla vaihteluvälillä, yhdenkään trendin 12 kuukauden muutos ei poikennut sarjan "
+        "tavallisista, yksikään lähde ei ole vanhentunut tai myöhässä, eikä salattujen solujen osuus hypännyt.",
+        "alerts_note_unusual_month": "Poikkeuksellinen kuukausi: kuukauden arvo on trendin ja tavallisen "
+        "kausivaihtelun perusteella odotetun vaihteluvälin ulkopuolella (poikkeama yli {k}-kertainen alueen "
+        "tavalliseen kuukausivaihteluun nähden).",
+        "alerts_note_unusual_change_12m": "Poikkeuksellinen vuosimuutos: trendin 12 kuukauden muutos poikkeaa "
+        "sarjan edellisten 60 kuukauden tavallisesta vuosimuutoksesta yli {k}-kertaisesti vuosimuutosten "
+        "tavalliseen hajontaan nähden.",
+        "alerts_note_targets": "Tavoitteiden tila on edellisessä kohdassa.",
         "municipalities": "Jäsenkunnat",
         "municipalities_caption": "Jäsenkuntien luvut",
         "municipality": "Kunta",
@@ -237,17 +251,31 @@ LABELS: dict[str, dict[str, str]] = {
         "business_note": "Källorna räknar olika (en registrering är inte ett aktivt företag i statistiken) och "
         "kombineras inte. Statistikcentralens konkurser finns bara på landskaps- och riksnivå (..).",
         "kpis": "Mål och deras läge",
+        "kpis_example": "Exempelmål och deras läge",
         "kpi_caption": "Mål som partnerna kommit överens om",
+        "kpi_caption_example": "Exempelmål, inte överenskomna av partnerna: ersätt dem med era egna (se README)",
+        "kpi_caption_mixed": "Mål som partnerna kommit överens om och exempelmål (markerade)",
+        "no_targets": "Inga mål har satts för området. Mål läggs till som rader i filen "
+        "dbt_project/seeds/kpi_targets.csv (anvisning i README, avsnittet Monthly report, Targets are examples "
+        "until you replace them), och därefter körs tilannekuva refresh.",
         "baseline": "Utgångsläge",
         "target": "Mål",
         "expected": "Enligt banan nu",
         "actual": "Utfall",
         "status": "Läge",
-        "example_note": "Exempelmål, inte överenskommet.",
+        "example_note": "exempelmål, inte överenskommet",
         "alerts": "Månadens varningar",
         "severity": "Allvarlighet",
-        "explanation": "Förklaring (på finska)",
-        "no_alerts": "Inga varningar denna månad.",
+        "no_alerts": "Inga varningar denna månad: varje exakt värde (inte en nedre gräns) höll sig inom det "
+        "intervall som trenden och säsongsvariationen förutsäger, ingen trends 12-månadersförändring avvek från "
+        "seriens vanliga, ingen källa är inaktuell eller försenad och andelen skyddade celler ökade inte kraftigt.",
+        "alerts_note_unusual_month": "Ovanlig månad: månadens värde ligger utanför det intervall som trenden och "
+        "den vanliga säsongsvariationen förutsäger (avvikelsen är över {k} gånger områdets vanliga "
+        "månadsvariation).",
+        "alerts_note_unusual_change_12m": "Ovanlig årsförändring: trendens förändring på 12 månader avviker från "
+        "seriens vanliga årsförändring under de föregående 60 månaderna med över {k} gånger årsförändringarnas "
+        "vanliga spridning.",
+        "alerts_note_targets": "Målens läge finns i föregående avsnitt.",
         "municipalities": "Medlemskommuner",
         "municipalities_caption": "Medlemskommunernas siffror",
         "municipality": "Kommun",
@@ -390,17 +418,32 @@ LABELS: dict[str, dict[str, str]] = {
         "statistics) and are not combined. Statistics Finland's bankruptcies exist only for regions and the whole "
         "country (..).",
         "kpis": "Targets and their status",
+        "kpis_example": "Example targets and their status",
         "kpi_caption": "Targets agreed by the partners",
+        "kpi_caption_example": "Example targets, not agreed by the partners: replace them with your own (see the "
+        "README)",
+        "kpi_caption_mixed": "Targets agreed by the partners and example targets (marked)",
+        "no_targets": "No targets are set for this area. Add them as rows of dbt_project/seeds/kpi_targets.csv "
+        "(see the README, section Monthly report, Targets are examples until you replace them), then run "
+        "tilannekuva refresh.",
         "baseline": "Baseline",
         "target": "Target",
         "expected": "Expected by now",
         "actual": "Actual",
         "status": "Status",
-        "example_note": "An example target, not agreed.",
+        "example_note": "an example target, not agreed",
         "alerts": "Alerts of the month",
         "severity": "Severity",
-        "explanation": "Explanation",
-        "no_alerts": "No alerts this month.",
+        "no_alerts": "No alerts this month: every exact value (not a lower bound) stayed within the range its "
+        "trend and seasonal variation predict, no trend's 12-month change departed from the series' usual ones, no "
+        "source is stale or overdue, and the share of suppressed cells did not jump.",
+        "alerts_note_unusual_month": "Unusual month: the month's value lies outside the range that its trend and "
+        "usual seasonal variation predict (a deviation over {k} times the area's usual month-to-month "
+        "irregularity).",
+        "alerts_note_unusual_change_12m": "Unusual change over 12 months: the trend's 12-month change departs from "
+        "the series' usual 12-month change of the previous 60 months by over {k} times the usual spread of those "
+        "changes.",
+        "alerts_note_targets": "The targets' status is in the previous section.",
         "municipalities": "Member municipalities",
         "municipalities_caption": "Figures of the member municipalities",
         "municipality": "Municipality",
@@ -689,6 +732,20 @@ def label(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def alert_notes(data: ReportData, lang: str) -> list[str]:
+    """What the statistical rules check, with each rule's k as mart_alerts gives it, then where targets are.
+
+    The k comes from the mart (rule_k), so the SQL is its one source; a rule that fired nowhere in the
+    country this month has no k to show and is left out of the note.
+    """
+    notes = [
+        label(lang, f"alerts_note_{rule}", k=format_number(k, lang, 0 if float(k).is_integer() else 1))
+        for rule, k in data.alert_rules.items()
+        if f"alerts_note_{rule}" in LABELS[lang]
+    ]
+    return [*notes, label(lang, "alerts_note_targets")]
+
+
 def _compare(area_pct: float, country_pct: float, direction: str, bound: Bound = Bound.EXACT) -> str | None:
     """'same', 'better' or 'worse' than the country; None when the area's bound cannot tell which."""
     gap = area_pct - country_pct
@@ -722,6 +779,10 @@ SENTENCES = {
         "vacancies": "Avoimia työpaikkoja oli {vacancies}, eli {per} työpaikkaa työtöntä kohden (koko maassa "
         "{country_per}).",
         "kpis": "Tavoitteista {on_track}/{total} on aikataulussa, {at_risk} vaarassa ja {off_track} jäljessä.",
+        "kpis_example": "Esimerkkitavoitteista {on_track}/{total} on aikataulussa, {at_risk} vaarassa ja "
+        "{off_track} jäljessä.",
+        "kpis_mixed": "Tavoitteista (joista {examples} esimerkkejä) {on_track}/{total} on aikataulussa, {at_risk} "
+        "vaarassa ja {off_track} jäljessä.",
     },
     "sv": {
         "unemployed": "Antalet arbetslösa arbetssökande i området var {value}, {change} ({pct}) {more_less} än för "
@@ -745,6 +806,9 @@ SENTENCES = {
         "vacancies": "Det fanns {vacancies} lediga arbetsplatser, dvs. {per} platser per arbetslös (i hela landet "
         "{country_per}).",
         "kpis": "Av målen är {on_track}/{total} enligt plan, {at_risk} i fara och {off_track} efter.",
+        "kpis_example": "Av exempelmålen är {on_track}/{total} enligt plan, {at_risk} i fara och {off_track} efter.",
+        "kpis_mixed": "Av målen ({examples} av dem exempel) är {on_track}/{total} enligt plan, {at_risk} i fara "
+        "och {off_track} efter.",
     },
     "en": {
         "unemployed": "The area had {value} unemployed jobseekers, {change} ({pct}) {more_less} than a year earlier.",
@@ -767,6 +831,10 @@ SENTENCES = {
         "vacancies": "There were {vacancies} open vacancies, {per} per unemployed jobseeker (whole country "
         "{country_per}).",
         "kpis": "Of the targets, {on_track}/{total} are on track, {at_risk} at risk and {off_track} off track.",
+        "kpis_example": "Of the example targets, {on_track}/{total} are on track, {at_risk} at risk and "
+        "{off_track} off track.",
+        "kpis_mixed": "Of the targets ({examples} of them examples), {on_track}/{total} are on track, {at_risk} "
+        "at risk and {off_track} off track.",
     },
 }
 
@@ -836,5 +904,7 @@ def sentences(data: ReportData, lang: str) -> list[Markup]:
         )
     if data.kpis:
         counts = {s: sum(1 for k in data.kpis if k.status == s) for s in ("on_track", "at_risk", "off_track")}
-        out.append(Markup(words["kpis"]).format(total=len(data.kpis), **counts))
+        key = {"example": "kpis_example", "mixed": "kpis_mixed"}.get(data.kpi_kind, "kpis")
+        examples = sum(1 for k in data.kpis if k.is_example)
+        out.append(Markup(words[key]).format(total=len(data.kpis), examples=examples, **counts))
     return out

@@ -191,8 +191,12 @@ def test_sample_banner_sentences_and_sections(reports: dict[str, str], lang: str
     assert 'id="sample-banner"' in html and LABELS[lang]["sample_banner"] in html
     summary = re.search(r'<section id="summary".*?</section>', html, re.DOTALL)[0]
     assert summary.count("<data") >= 8
-    for key in ("headlines", "trend", "groups", "vacancies", "occupations", "business", "kpis", "alerts"):
+    for key in ("headlines", "trend", "groups", "vacancies", "occupations", "business", "alerts"):
         assert f'<h2 id="h-{key}">{LABELS[lang][key]}</h2>' in html
+    # the shipped targets are examples, and the alerts do not repeat the targets' status
+    assert f'<h2 id="h-kpis">{LABELS[lang]["kpis_example"]}</h2>' in html
+    alerts = re.search(r'<section id="alerts".*?</section>', html, re.DOTALL)[0]
+    assert LABELS[lang]["example_note"] not in alerts and "12/2027" not in alerts
     assert html.count('role="img"') == 3 and html.count('<title id="chart-') == 3
     assert html.count("<caption>") >= 7
 

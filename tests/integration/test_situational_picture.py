@@ -234,6 +234,24 @@ def test_alerts_explain_themselves(serving: duckdb.DuckDBPyConnection) -> None:
     alerts = serving.execute("SELECT * FROM mart_alerts").df()
     assert len(alerts) > 0
     assert alerts["explanation_fi"].str.len().min() > 20 and alerts["explanation_en"].str.endswith(".").all()
+    assert alerts["explanation_sv"].str.endswith(".").all()
+    unusual = alerts[alerts["alert_type"] == "unusual_month"]
+    judged = serving.execute(
+        "SELECT count(*) FROM mart_situational_picture WHERE trend IS NOT NULL AND NOT is_lower_bound "
+        "AND area_level IN ('employment_area', 'region', 'country') AND month = (SELECT max(month) FROM mart_alerts)"
+    ).fetchone()[0]
+    # the sample fires a few statistical alerts, not a flood: beyond the band, by at most ~5 % of series
+    assert 0 < len(unusual) <= 0.05 * judged
+    outside = (unusual["observed_value"] < unusual["band_low"]) | (unusual["observed_value"] > unusual["band_high"])
+    assert outside.all() and (unusual["residual"].abs() > unusual["threshold"]).all()
+    assert (unusual["observed_value"] - unusual["reference_value"] - unusual["residual"]).abs().max() < 1e-6
+    assert (unusual["rule_k"] == 2.5).all()
+    # persistent change: a few series whose trend moved over 12 months far beyond their own usual changes
+    changes = alerts[alerts["alert_type"] == "unusual_change_12m"]
+    assert 0 < len(changes) <= 0.02 * judged and (changes["rule_k"] == 3).all()
+    assert (changes["residual"].abs() > changes["threshold"]).all()
+    assert (changes["observed_value"] - changes["reference_value"] - changes["residual"]).abs().max() < 1e-6
+    assert changes["explanation_en"].str.contains("(limit 3)", regex=False).all()
     kpi = serving.execute(
         "SELECT area_code, indicator_code FROM mart_kpi_progress "
         "WHERE is_latest_actual AND status IN ('at_risk', 'off_track') ORDER BY 1, 2"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import html
 import json
 import re
 
@@ -100,7 +102,14 @@ def report_data(*, is_sample: bool = True, unemployed_now: float = 18272, countr
                 True,
             )
         ],
-        alerts=[AlertRow("medium", "kpi_off_track", False, {"fi": "Tavoite jäljessä <b>.", "en": "Target off track."})],
+        alerts=[
+            AlertRow(
+                "medium",
+                "unusual_month",
+                False,
+                {"fi": "Arvo vaihteluvälin yli <b>.", "sv": "Värdet över intervallet.", "en": "Value above."},
+            )
+        ],
         municipalities=[],
         sources=[],
         caveats=Caveats(fig(31, "suppressed_cell_count"), ["open_vacancies"], fig(28.97, "country_unknown_area_pct")),
@@ -205,7 +214,8 @@ def test_template_renders_every_section(lang: str) -> None:
     for section in ("summary", "headlines", "trend", "groups", "vacancies", "occupations", "business", "kpis"):
         assert f'<section id="{section}"' in html
     assert 'id="business-missing"' in html
-    assert "Tavoite jäljessä &lt;b&gt;." in html or "Target off track." in html
+    alert = {"fi": "Arvo vaihteluvälin yli &lt;b&gt;.", "sv": "Värdet över intervallet.", "en": "Value above."}
+    assert alert[lang] in html
     assert html.count("<svg") == 2  # trend and vacancies (no count groups in this data)
     assert "@media print" in html
 
@@ -624,3 +634,63 @@ def test_every_mark_is_explained_in_print(lang: str) -> None:
     legend = re.search(r'<li id="marks-legend">([^<]*)</li>', render_report(report_data(), lang))[1]
     for mark in ("≥", "≤", ".."):
         assert mark in legend
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "summary"),
+    [
+        ("fi", "Esimerkkitavoitteet ja niiden tila", "Esimerkkitavoitteista 0/1 on aikataulussa"),
+        ("sv", "Exempelmål och deras läge", "Av exempelmålen är 0/1 enligt plan"),
+        ("en", "Example targets and their status", "Of the example targets, 0/1 are on track"),
+    ],
+)
+def test_example_targets_are_called_examples_everywhere(lang: str, heading: str, summary: str) -> None:
+    html = render_report(report_data(), lang)
+    assert f'<h2 id="h-kpis">{heading}</h2>' in html
+    assert LABELS[lang]["kpi_caption_example"] in html and LABELS[lang]["kpi_caption"] not in html
+    assert LABELS[lang]["example_note"] in html
+    assert summary in shown_text(html)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_agreed_targets_are_called_agreed(lang: str) -> None:
+    data = report_data()
+    agreed = dataclasses.replace(data, kpis=[dataclasses.replace(k, is_example=False) for k in data.kpis])
+    html = render_report(agreed, lang)
+    assert f'<h2 id="h-kpis">{LABELS[lang]["kpis"]}</h2>' in html
+    assert LABELS[lang]["kpi_caption"] in html and LABELS[lang]["example_note"] not in html
+    mixed = dataclasses.replace(data, kpis=[*data.kpis, *agreed.kpis])
+    assert mixed.kpi_kind == "mixed"
+    assert LABELS[lang]["kpi_caption_mixed"] in render_report(mixed, lang)
+
+
+def test_no_alert_says_what_was_checked() -> None:
+    text = html.unescape(shown_text(render_report(dataclasses.replace(report_data(), alerts=[]), "en")))
+    assert LABELS["en"]["no_alerts"] in text and LABELS["en"]["alerts_note_targets"] in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "month_k", "change_k"),
+    [
+        ("fi", "yli 2,5-kertainen", "yli 3-kertaisesti"),
+        ("sv", "över 2,5 gånger", "över 3 gånger"),
+        ("en", "over 2.5 times", "over 3 times"),
+    ],
+)
+def test_the_alert_note_takes_each_rules_k_from_the_mart(lang: str, month_k: str, change_k: str) -> None:
+    data = dataclasses.replace(report_data(), alert_rules={"unusual_month": 2.5, "unusual_change_12m": 3.0})
+    text = html.unescape(shown_text(render_report(data, lang)))
+    assert month_k in text and change_k in text
+    other = html.unescape(
+        shown_text(render_report(dataclasses.replace(data, alert_rules={"unusual_month": 3.5}), lang))
+    )
+    assert month_k.replace("2,5", "3,5").replace("2.5", "3.5") in other
+    assert change_k not in other
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_area_without_targets_says_none_are_set_and_how_to_add_them(lang: str) -> None:
+    html_text = render_report(dataclasses.replace(report_data(), kpis=[]), lang)
+    assert LABELS[lang]["no_targets"] in html_text and "kpi_targets.csv" in LABELS[lang]["no_targets"]
+    for key in ("kpi_caption", "kpi_caption_example", "kpi_caption_mixed"):
+        assert LABELS[lang][key] not in html_text
