@@ -14,7 +14,8 @@ DASHBOARD_QUERIES: dict[str, str] = {
     """,
     "headline_latest_month": """
         SELECT f.month, f.unemployed, f.unemployment_rate, f.open_vacancies, f.long_term_unemployed,
-               f.unemployed - y.unemployed AS unemployed_change_from_year_ago, f.is_lower_bound
+               f.unemployed - y.unemployed AS unemployed_change_from_year_ago,
+               f.unemployed_is_lower_bound, y.unemployed_is_lower_bound AS year_ago_unemployed_is_lower_bound
         FROM fct_labour_market_monthly f
         LEFT JOIN fct_labour_market_monthly y
                ON y.area_code = f.area_code AND y.month = f.month - INTERVAL 12 MONTH

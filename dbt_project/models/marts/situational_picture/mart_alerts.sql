@@ -53,7 +53,7 @@ change_history as (
     from picture
     where
         picture.area_level in ('employment_area', 'region', 'country')
-        and not picture.change_12m_is_lower_bound
+        and coalesce(picture.change_12m_bound, 'exact') = 'exact'
     window history as (
         partition by picture.area_code, picture.indicator_code
         order by picture.month
