@@ -37,8 +37,11 @@ DASHBOARD_QUERIES: dict[str, str] = {
         ORDER BY f.unemployment_rate DESC NULLS LAST
     """,
     "employment_area_ranking": """
-        SELECT a.area_code, a.name_fi, f.unemployment_rate,
-               rank() OVER (ORDER BY f.unemployment_rate DESC NULLS LAST) AS rate_rank,
+        SELECT a.area_code, a.name_fi, f.unemployment_rate, f.unemployment_rate_is_lower_bound,
+               rank() OVER (
+                   ORDER BY CASE WHEN NOT f.unemployment_rate_is_lower_bound THEN f.unemployment_rate END
+                   DESC NULLS LAST
+               ) AS rate_rank,
                a.area_code = $area AS is_selected
         FROM fct_labour_market_monthly f JOIN dim_area a USING (area_code)
         WHERE a.area_level = 'employment_area' AND f.month = (SELECT max(month) FROM fct_labour_market_monthly)
