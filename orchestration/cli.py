@@ -121,7 +121,10 @@ def headline(settings: Settings) -> str:
         rows = con.execute(
             """
             SELECT f.month, f.unemployed, f.unemployment_rate, f.open_vacancies, f.long_term_unemployed,
-                   f.is_lower_bound, f.is_sample_data, a.name_fi,
+                   list_intersect(
+                       f.lower_bound_columns,
+                       ['unemployed', 'unemployment_rate', 'long_term_unemployed', 'open_vacancies']
+                   ), f.is_sample_data, a.name_fi,
                    lag(f.unemployed, 12) OVER (ORDER BY f.month) AS unemployed_year_ago,
                    lag(f.unemployment_rate, 12) OVER (ORDER BY f.month) AS rate_year_ago
             FROM fct_labour_market_monthly f JOIN dim_area a USING (area_code)
@@ -144,7 +147,7 @@ def headline(settings: Settings) -> str:
             f"  open vacancies          {_fmt(vacancies)}  ({_fmt(per_unemployed, 2)} per unemployed)",
         ]
         + (
-            ["  note: some member-municipality cells are suppressed (...); their sums are lower bounds"]
+            [f"  note: member-municipality cells are suppressed (...); lower bounds: {', '.join(sorted(lower))}"]
             if lower
             else []
         )

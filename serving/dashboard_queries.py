@@ -14,7 +14,8 @@ DASHBOARD_QUERIES: dict[str, str] = {
     """,
     "headline_latest_month": """
         SELECT f.month, f.unemployed, f.unemployment_rate, f.open_vacancies, f.long_term_unemployed,
-               f.unemployed - y.unemployed AS unemployed_change_from_year_ago, f.is_lower_bound
+               f.unemployed - y.unemployed AS unemployed_change_from_year_ago,
+               f.unemployed_is_lower_bound, y.unemployed_is_lower_bound AS year_ago_unemployed_is_lower_bound
         FROM fct_labour_market_monthly f
         LEFT JOIN fct_labour_market_monthly y
                ON y.area_code = f.area_code AND y.month = f.month - INTERVAL 12 MONTH
@@ -36,8 +37,11 @@ DASHBOARD_QUERIES: dict[str, str] = {
         ORDER BY f.unemployment_rate DESC NULLS LAST
     """,
     "employment_area_ranking": """
-        SELECT a.area_code, a.name_fi, f.unemployment_rate,
-               rank() OVER (ORDER BY f.unemployment_rate DESC NULLS LAST) AS rate_rank,
+        SELECT a.area_code, a.name_fi, f.unemployment_rate, f.unemployment_rate_is_lower_bound,
+               rank() OVER (
+                   ORDER BY CASE WHEN NOT f.unemployment_rate_is_lower_bound THEN f.unemployment_rate END
+                   DESC NULLS LAST
+               ) AS rate_rank,
                a.area_code = $area AS is_selected
         FROM fct_labour_market_monthly f JOIN dim_area a USING (area_code)
         WHERE a.area_level = 'employment_area' AND f.month = (SELECT max(month) FROM fct_labour_market_monthly)

@@ -66,6 +66,8 @@ def postgres_type(table: str, column: str, duckdb_type: str) -> str:
     """The PostgreSQL type for a DuckDB column type; an unmapped type stops the publish by name."""
     if duckdb_type in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[duckdb_type]
+    if duckdb_type == "VARCHAR[]":
+        return "text[]"
     decimal = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", duckdb_type)
     if decimal:
         return f"numeric({decimal[1]}, {decimal[2]})"
@@ -134,11 +136,22 @@ def _copy_comments(pg: psycopg.Connection, source: duckdb.DuckDBPyConnection, ta
 def _copy_rows(
     pg: psycopg.Connection, source: duckdb.DuckDBPyConnection, table: str, target: sql.Composed, columns: list[str]
 ) -> None:
-    """Stream one table through a CSV file written by DuckDB into COPY FROM STDIN (lossless, fast)."""
+    """Stream one table through a CSV file written by DuckDB into COPY FROM STDIN (lossless, fast).
+
+    A list column is written as a PostgreSQL array literal ({"a","b"}), since DuckDB's CSV form ([a, b])
+    is not one; its JSON form differs from that literal only in the brackets.
+    """
+    kinds = dict(row[:2] for row in source.execute(f"DESCRIBE main.{_duckdb_ident(table)}").fetchall())
+    as_array = "'{{' || trim(to_json({0})::varchar, '[]') || '}}'"
+    select = ", ".join(
+        as_array.format(_duckdb_ident(c)) if kinds[c].endswith("[]") else _duckdb_ident(c) for c in columns
+    )
     with tempfile.TemporaryDirectory(prefix="tilannekuva-pg-") as tmp:
         path = Path(tmp) / "rows.csv"
         literal = "'" + str(path).replace("'", "''") + "'"
-        source.execute(f"COPY main.{_duckdb_ident(table)} TO {literal} (FORMAT csv, HEADER false)")
+        source.execute(
+            f"COPY (SELECT {select} FROM main.{_duckdb_ident(table)}) TO {literal} (FORMAT csv, HEADER false)"
+        )
         names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, names)
         with pg.cursor().copy(copy_sql) as copy, path.open("rb") as fh:

@@ -81,6 +81,11 @@ class Bound(Enum):
         """LOWER for a true lower-bound flag, else EXACT (a NULL flag means no suppressed cell)."""
         return cls.LOWER if is_lower_bound else cls.EXACT
 
+    @classmethod
+    def from_mart(cls, label: str | None) -> Bound:
+        """The bound a mart states for a change (change_12m_bound); NULL (no change) counts as EXACT."""
+        return {"lower_bound": cls.LOWER, "upper_bound": cls.UPPER, "unknown": cls.UNKNOWN}.get(label or "", cls.EXACT)
+
     def negated(self) -> Bound:
         """The bound of −x: at least x means at most −x."""
         return {Bound.LOWER: Bound.UPPER, Bound.UPPER: Bound.LOWER}.get(self, self)
@@ -103,7 +108,10 @@ class Bound(Enum):
 
 
 def change_bound(current: Bound, year_ago: Bound) -> Bound:
-    """The bound of a change current − year-ago, and of the per-cent change 100 · (current / year-ago − 1)."""
+    """The bound of a change current − year-ago, and of the per-cent change 100 · (current / year-ago − 1).
+
+    The marts compute the same rule in SQL (macro difference_bound, change_12m_bound), which the report reads.
+    """
     return current.minus(year_ago)
 
 
@@ -438,18 +446,14 @@ def _load_indicators(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) 
         con,
         """
         SELECT p.indicator_code, i.name_fi, i.name_sv, i.name_en, i.unit, i.direction,
-               p.value, p.is_lower_bound, p.value_year_ago, y.is_lower_bound AS year_ago_is_lower_bound,
-               p.change_12m, p.change_12m_pct, p.region_value, p.country_value, p.rank_value,
+               p.value, p.is_lower_bound, p.value_year_ago, p.year_ago_is_lower_bound,
+               p.change_12m, p.change_12m_pct, p.change_12m_bound, p.region_value, p.country_value, p.rank_value,
                p.ranked_on_value_count, c.change_12m_pct AS country_change_12m_pct,
-               c.is_lower_bound AS country_is_lower_bound, cy.is_lower_bound AS country_year_ago_is_lower_bound
+               c.change_12m_bound AS country_change_12m_bound
         FROM mart_situational_picture p
         JOIN dim_indicator i USING (indicator_code)
-        LEFT JOIN mart_situational_picture y
-          ON y.area_code = p.area_code AND y.month = p.month - INTERVAL 12 MONTH AND y.indicator_code = p.indicator_code
         LEFT JOIN mart_situational_picture c
           ON c.area_code = 'SSS' AND c.month = p.month AND c.indicator_code = p.indicator_code
-        LEFT JOIN mart_situational_picture cy
-          ON cy.area_code = 'SSS' AND cy.month = p.month - INTERVAL 12 MONTH AND cy.indicator_code = p.indicator_code
         WHERE p.area_code = ? AND p.month = ?
         ORDER BY i.sort_order
         """,
@@ -460,10 +464,8 @@ def _load_indicators(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) 
     for r in rows:
         key = {"area_code": area, "month": month, "indicator_code": r["indicator_code"]}
         country_key = {**key, "area_code": "SSS"}
-        change = change_bound(Bound.of(r["is_lower_bound"]), Bound.of(r["year_ago_is_lower_bound"]))
-        country_change = change_bound(
-            Bound.of(r["country_is_lower_bound"]), Bound.of(r["country_year_ago_is_lower_bound"])
-        )
+        change = Bound.from_mart(r["change_12m_bound"])
+        country_change = Bound.from_mart(r["country_change_12m_bound"])
         out[r["indicator_code"]] = IndicatorFigures(
             code=r["indicator_code"],
             name=_names(r),
@@ -613,14 +615,12 @@ def _load_month_changes(con: duckdb.DuckDBPyConnection, area: str, month: dt.dat
 
 
 def _load_gender(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[GenderRow]:
-    """Unemployed men and women now and a year ago; a column is a lower bound when null_cell_columns names it."""
+    """Unemployed men and women now and a year ago, each with its own lower-bound flag from the fact."""
     year_ago = dt.date(month.year - 1, month.month, 1)
+    columns = ", ".join(f"{c}, {c}_is_lower_bound" for c in GENDER_COLUMNS)
     rows = _rows(
         con,
-        f"""
-        SELECT month, null_cell_columns, {", ".join(GENDER_COLUMNS)}
-        FROM fct_labour_market_monthly WHERE area_code = ? AND month IN (?, ?)
-        """,
+        f"SELECT month, {columns} FROM fct_labour_market_monthly WHERE area_code = ? AND month IN (?, ?)",
         [area, month, year_ago],
     )
     by_month = {r["month"]: r for r in rows}
@@ -630,8 +630,7 @@ def _load_gender(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> l
         row = by_month.get(on)
         if row is None:
             return _fig(None, table, {"area_code": area, "month": on}, column)
-        partial = {c.strip() for c in (row["null_cell_columns"] or "").split(",")}
-        return _fig(row[column], table, {"area_code": area, "month": on}, column, column in partial)
+        return _fig(row[column], table, {"area_code": area, "month": on}, column, row[f"{column}_is_lower_bound"])
 
     return [GenderRow(column, figure(month, column), figure(year_ago, column)) for column in GENDER_COLUMNS]
 

@@ -92,7 +92,8 @@ def test_csv_and_parquet_hold_the_same_data_as_the_serving_table(sample_refresh:
                 f"'{column}': '{kind}'" for column, kind, *_ in con.execute(f"DESCRIBE {name}").fetchall()
             )
             from_csv = con.execute(
-                f"SELECT * FROM read_csv('{folder / name}.csv', header = true, columns = {{{types}}}) ORDER BY ALL"
+                f"SELECT * FROM read_csv('{folder / name}.csv', header = true, quote = '\"', columns = {{{types}}}) "
+                "ORDER BY ALL"
             ).df()
             pd.testing.assert_frame_equal(parquet, table)
             pd.testing.assert_frame_equal(from_csv, table)

@@ -61,25 +61,8 @@ COUNTS = list(COUNT_CODES.values())
 
 
 def fact_lower_bound(facts: pd.DataFrame, column: str) -> pd.Series:
-    """Whether the fact flags `column` as a lower bound on each row.
-
-    The one place that knows how the fact spells its bounds: a per-measure `<column>_is_lower_bound`
-    where the fact has one, else the row flag together with the measure listed in `null_cell_columns`.
-    """
-    parts = SERVICES if column == "persons_in_services" else [column]
-    own = f"{column}_is_lower_bound"
-    if own in facts.columns:
-        return facts[own].fillna(False).astype(bool)
-    if all(f"{p}_is_lower_bound" in facts.columns for p in parts):
-        return facts[[f"{p}_is_lower_bound" for p in parts]].fillna(False).any(axis=1)
-
-    def listed(value: object) -> bool:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return False
-        names = value.split(", ") if isinstance(value, str) else list(value)
-        return bool(set(names) & set(parts))
-
-    return facts["is_lower_bound"].fillna(False).astype(bool) & facts["null_cell_columns"].map(listed)
+    """Whether the fact flags `column` as a lower bound on each row (its own `<column>_is_lower_bound`)."""
+    return facts[f"{column}_is_lower_bound"].fillna(False).astype(bool)
 
 
 class Expected:

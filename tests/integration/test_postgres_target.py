@@ -127,7 +127,8 @@ def test_publish_loads_every_served_table(sample_refresh: CliRun, tmp_path: Path
             ).fetchall()
         )
         assert types["month"] == "date" and types["unemployed"] == "bigint"
-        assert types["unemployment_rate"] == "double precision" and types["is_lower_bound"] == "boolean"
+        assert types["unemployment_rate"] == "double precision" and types["unemployed_is_lower_bound"] == "boolean"
+        assert types["lower_bound_columns"] == "ARRAY"
         comments = pg.execute(
             f"SELECT obj_description('{LIVE_SCHEMA}.publish_info'::regclass), "
             f"col_description('{LIVE_SCHEMA}.publish_info'::regclass, 1)"

@@ -140,6 +140,134 @@ def test_lower_bounds_are_flagged_and_never_ranked(serving: duckdb.DuckDBPyConne
     assert serving.execute(
         "SELECT count(*) FROM mart_situational_picture WHERE is_lower_bound AND area_level != 'employment_area'"
     ).fetchone() == (0,)
+    inexact = serving.execute(
+        "SELECT count(*), count(rank_change_12m) FROM mart_situational_picture WHERE change_12m_bound != 'exact'"
+    ).fetchone()
+    assert inexact[0] > 0 and inexact[1] == 0
+
+
+def test_change_bounds_follow_interval_arithmetic(serving: duckdb.DuckDBPyConnection) -> None:
+    """exact − exact = exact, lower − exact = lower, exact − lower = upper, lower − lower = unknown."""
+    rule = {
+        (False, False): "exact",
+        (True, False): "lower_bound",
+        (False, True): "upper_bound",
+        (True, True): "unknown",
+    }
+    seen = serving.execute(
+        "SELECT DISTINCT is_lower_bound, year_ago_is_lower_bound, change_12m_bound FROM mart_situational_picture "
+        "WHERE change_12m IS NOT NULL"
+    ).fetchall()
+    assert {(now, ago): bound for now, ago, bound in seen} == rule
+    assert serving.execute(
+        "SELECT count(*) FROM mart_situational_picture WHERE (change_12m IS NULL) != (change_12m_bound IS NULL)"
+    ).fetchone() == (0,)
+
+
+def test_published_totals_replace_sums_of_identical_areas(serving: duckdb.DuckDBPyConnection) -> None:
+    """An employment area with exactly a region's or sub-region's members carries that published row."""
+    pairs = dict(
+        serving.execute(
+            "SELECT DISTINCT area_code, published_area_code FROM fct_labour_market_monthly WHERE is_published_total"
+        ).fetchall()
+    )
+    assert pairs["TA46"] == "MK21" and len(pairs) == 9
+    differing = serving.execute(
+        """
+        SELECT count(*) FROM fct_labour_market_monthly ta
+        JOIN fct_labour_market_monthly published ON published.area_code = ta.published_area_code
+            AND published.month = ta.month
+        WHERE ta.unemployed IS DISTINCT FROM published.unemployed
+            OR ta.unemployment_rate IS DISTINCT FROM published.unemployment_rate
+            OR ta.published_unemployment_rate IS DISTINCT FROM published.published_unemployment_rate
+        """
+    ).fetchone()
+    assert differing == (0,)
+
+
+def test_every_mart_agrees_on_every_rate(serving: duckdb.DuckDBPyConnection) -> None:
+    """One figure per area, month and ratio, whichever mart it is read from (Åland TA46 included)."""
+    recomputed = serving.execute(
+        """
+        WITH facts AS (
+            SELECT area_code, month, 'unemployment_rate' AS indicator_code,
+                100.0 * unemployed / nullif(labour_force, 0) AS value, unemployment_rate AS fact_rate,
+                unemployed_is_lower_bound AS lower, labour_force_is_lower_bound AS undefined
+            FROM fct_labour_market_monthly
+            UNION ALL
+            SELECT area_code, month, 'vacancies_per_unemployed', open_vacancies / nullif(unemployed, 0), NULL,
+                open_vacancies_is_lower_bound, unemployed_is_lower_bound
+            FROM fct_labour_market_monthly
+            UNION ALL
+            SELECT area_code, month, 'long_term_unemployed_share', 100.0 * long_term_unemployed / nullif(unemployed, 0),
+                NULL, long_term_unemployed_is_lower_bound, unemployed_is_lower_bound
+            FROM fct_labour_market_monthly
+            UNION ALL
+            SELECT area_code, month, 'activation_rate',
+                100.0 * persons_in_services / nullif(persons_in_services + unemployed, 0), NULL,
+                persons_in_services_is_lower_bound, unemployed_is_lower_bound
+            FROM fct_labour_market_monthly
+        )
+        SELECT
+            count(*) AS compared,
+            count(*) FILTER (WHERE p.area_code = 'TA46' AND p.value IS NOT NULL) AS aland,
+            count(*) FILTER (
+                WHERE NOT (CASE WHEN f.undefined THEN NULL ELSE f.value END IS NOT DISTINCT FROM p.value
+                    OR abs(f.value - p.value) < 1e-9)
+            ) AS value_differs,
+            count(*) FILTER (WHERE p.value IS NOT NULL AND (f.lower AND NOT f.undefined) != p.is_lower_bound)
+                AS bound_differs,
+            count(*) FILTER (
+                WHERE f.indicator_code = 'unemployment_rate' AND (round(p.value, 1) IS DISTINCT FROM f.fact_rate)
+            ) AS fact_rate_differs
+        FROM facts f
+        JOIN mart_situational_picture p USING (area_code, month, indicator_code)
+        """
+    ).df()
+    assert recomputed.loc[0, "compared"] == 443 * 94 * 4 and recomputed.loc[0, "aland"] == 94 * 4
+    assert recomputed.loc[0, ["value_differs", "bound_differs", "fact_rate_differs"]].tolist() == [0, 0, 0]
+
+    ratios = "('unemployment_rate', 'vacancies_per_unemployed', 'long_term_unemployed_share', 'activation_rate')"
+    elsewhere = serving.execute(
+        f"""
+        SELECT 'region_value' AS mart, count(*) FILTER (WHERE p.region_value IS DISTINCT FROM r.value) AS differs
+        FROM mart_situational_picture p
+        JOIN mart_situational_picture r ON r.area_code = p.region_code AND r.month = p.month
+            AND r.indicator_code = p.indicator_code
+        WHERE p.indicator_code IN {ratios}
+        UNION ALL
+        SELECT 'country_value', count(*) FILTER (WHERE p.country_value IS DISTINCT FROM c.value)
+        FROM mart_situational_picture p
+        JOIN mart_situational_picture c ON c.area_code = 'SSS' AND c.month = p.month
+            AND c.indicator_code = p.indicator_code
+        WHERE p.indicator_code IN {ratios}
+        UNION ALL
+        SELECT 'mart_peer_comparison', count(*) FILTER (
+            WHERE c.area_value IS DISTINCT FROM CASE WHEN NOT p.is_lower_bound THEN p.value END
+        )
+        FROM mart_peer_comparison c
+        JOIN mart_situational_picture p USING (area_code, month, indicator_code)
+        WHERE c.indicator_code IN {ratios}
+        UNION ALL
+        SELECT 'mart_kpi_progress', count(*) FILTER (
+            WHERE k.actual_value IS DISTINCT FROM p.value OR k.actual_is_lower_bound != p.is_lower_bound
+        )
+        FROM mart_kpi_progress k
+        JOIN mart_situational_picture p USING (area_code, month, indicator_code)
+        WHERE k.indicator_code IN {ratios} AND k.value_basis = 'month_value'
+        """
+    ).fetchall()
+    assert dict(elsewhere) == {
+        "region_value": 0,
+        "country_value": 0,
+        "mart_peer_comparison": 0,
+        "mart_kpi_progress": 0,
+    }
+    aland = serving.execute(
+        "SELECT p.value, c.area_value FROM mart_peer_comparison c JOIN mart_situational_picture p "
+        "USING (area_code, month, indicator_code) WHERE area_code = 'TA46' AND indicator_code = 'unemployment_rate'"
+    ).fetchall()
+    assert not aland or (aland[0][0] is not None and aland[0][0] == aland[0][1])
 
 
 def test_seasonal_adjustment_matches_an_independent_stl(

@@ -272,6 +272,21 @@ def test_a_change_follows_interval_arithmetic(current: Bound, year_ago: Bound, e
     assert current.divided_by(year_ago) is expected  # the per-cent change: current / year-ago − 1
 
 
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("exact", Bound.EXACT),
+        ("lower_bound", Bound.LOWER),
+        ("upper_bound", Bound.UPPER),
+        ("unknown", Bound.UNKNOWN),
+        (None, Bound.EXACT),
+    ],
+)
+def test_the_mart_change_bound_maps_to_a_bound(label: str | None, expected: Bound) -> None:
+    """The report reads mart_situational_picture.change_12m_bound (macro difference_bound)."""
+    assert Bound.from_mart(label) is expected
+
+
 def test_bound_arithmetic_carries_upper_bounds_and_unknowns() -> None:
     assert Bound.UPPER.minus(Bound.EXACT) is Bound.UPPER
     assert Bound.EXACT.minus(Bound.UPPER) is Bound.LOWER

@@ -1,20 +1,16 @@
 -- Every indicator of the situational picture (macro situational_indicators) in long form:
 -- one row per area, month and indicator with its numerator, denominator and value.
 -- Ratios are scale × numerator / denominator of the area's own sums, never averages of rates.
--- Lower bounds (employment-area sums over a suppressed member cell): a count is kept and flagged;
+-- Lower bounds come per column from the fact (<column>_is_lower_bound): a count is kept and flagged;
 -- a ratio over an exact denominator is a lower bound too and flagged; a ratio whose denominator is a
 -- lower bound bounds nothing and is left NULL.
 {%- set indicators = situational_indicators() %}
 
 with facts as (
-    select
-        *,
-        coalesce(string_split(null_cell_columns, ', '), []) as partial_columns
-    from {{ ref('fct_labour_market_monthly') }}
+    select * from {{ ref('fct_labour_market_monthly') }}
 ),
 
 {%- for indicator in indicators %}
-{%- set denominator_parts = situational_indicator_denominator_parts(indicator) if indicator.kind == 'ratio' else [] %}
 
 {{ indicator.code }} as (
     select
@@ -25,20 +21,16 @@ with facts as (
         cast({{ indicator.numerator }} as double) as numerator,
         {%- if indicator.kind == 'ratio' %}
         cast({{ indicator.denominator_columns | join(' + ') }} as double) as denominator,
-        is_lower_bound and (
-            {%- for part in denominator_parts %}
-            list_contains(partial_columns, '{{ part }}'){{ ' or' if not loop.last }}
+        (
+            {%- for column in indicator.denominator_columns if column != indicator.numerator %}
+            coalesce({{ column }}_is_lower_bound, false){{ ' or' if not loop.last }}
             {%- endfor %}
         ) as denominator_is_partial,
         {%- else %}
         cast(null as double) as denominator,
         false as denominator_is_partial,
         {%- endif %}
-        is_lower_bound and (
-            {%- for part in indicator.parts %}
-            list_contains(partial_columns, '{{ part }}'){{ ' or' if not loop.last }}
-            {%- endfor %}
-        ) as numerator_is_partial,
+        coalesce({{ indicator.numerator }}_is_lower_bound, false) as numerator_is_partial,
         {{ 'true' if indicator.kind == 'ratio' else 'false' }} as is_ratio,
         {{ indicator.scale if indicator.kind == 'ratio' else 1 }} as scale,
         source_table,

@@ -68,12 +68,6 @@ select
         case when {{ measure.column }} is null then 1 else 0 end{{ ' +' if not loop.last }}
         {%- endfor %}
     ) as suppressed_cell_count,
-    nullif(concat_ws(
-        ', ',
-        {%- for measure in count_measures %}
-        case when {{ measure.column }} is null then '{{ measure.column }}' end{{ ',' if not loop.last }}
-        {%- endfor %}
-    ), '') as null_cell_columns,
     source_table,
     source_updated_at,
     loaded_at,

@@ -31,7 +31,7 @@ compared as (
         case when indicators.indicator_kind = 'ratio' then 'value' else 'change_12m_pct' end as compared_measure,
         case
             when indicators.indicator_kind = 'ratio' and not picture.is_lower_bound then picture.value
-            when indicators.indicator_kind = 'count' and not picture.change_12m_is_lower_bound
+            when indicators.indicator_kind = 'count' and picture.change_12m_bound = 'exact'
                 then picture.change_12m_pct
         end as compared_value
     from peer_groups

@@ -120,8 +120,13 @@ changes as (
         case
             when windowed.year_ago_month = windowed.month - interval 12 month then windowed.value_year_ago
         end as value_year_ago,
-        coalesce(windowed.previous_month_is_lower_bound, false) as previous_month_is_lower_bound,
-        coalesce(windowed.year_ago_is_lower_bound, false) as year_ago_is_lower_bound,
+        case
+            when windowed.previous_month = windowed.month - interval 1 month
+                then windowed.previous_month_is_lower_bound
+        end as previous_month_is_lower_bound,
+        case
+            when windowed.year_ago_month = windowed.month - interval 12 month then windowed.year_ago_is_lower_bound
+        end as year_ago_is_lower_bound,
         case
             when windowed.rolling_value_count < 12 or windowed.rolling_first_month != windowed.month - interval 11 month
                 then null
@@ -142,8 +147,15 @@ ranked as (
             as change_1m_pct,
         changes.value - changes.value_year_ago as change_12m,
         100 * (changes.value - changes.value_year_ago) / nullif(changes.value_year_ago, 0) as change_12m_pct,
-        changes.is_lower_bound or changes.previous_month_is_lower_bound as change_1m_is_lower_bound,
-        changes.is_lower_bound or changes.year_ago_is_lower_bound as change_12m_is_lower_bound,
+        -- interval arithmetic on the bounds (macro difference_bound); NULL when there is no change
+        case
+            when changes.value - changes.value_previous_month is not null
+                then {{ difference_bound('changes.is_lower_bound', 'changes.previous_month_is_lower_bound') }}
+        end as change_1m_bound,
+        case
+            when changes.value - changes.value_year_ago is not null
+                then {{ difference_bound('changes.is_lower_bound', 'changes.year_ago_is_lower_bound') }}
+        end as change_12m_bound,
         reference_regions.is_mainland_employment_area
         and changes.indicator_kind = 'ratio'
         and changes.value is not null
@@ -151,7 +163,8 @@ ranked as (
         reference_regions.is_mainland_employment_area
         and changes.value is not null
         and changes.value_year_ago is not null
-        and not (changes.is_lower_bound or changes.year_ago_is_lower_bound) as is_ranked_on_change
+        and {{ difference_bound('changes.is_lower_bound', 'changes.year_ago_is_lower_bound') }} = 'exact'
+            as is_ranked_on_change
     from changes
     inner join reference_regions on changes.area_code = reference_regions.area_code
 ),
@@ -220,11 +233,13 @@ select
     cast(with_ranks.value_previous_month as double) as value_previous_month,
     cast(with_ranks.change_1m as double) as change_1m,
     cast(with_ranks.change_1m_pct as double) as change_1m_pct,
-    cast(with_ranks.change_1m_is_lower_bound as boolean) as change_1m_is_lower_bound,
+    cast(with_ranks.change_1m_bound as varchar) as change_1m_bound,
+    cast(coalesce(with_ranks.previous_month_is_lower_bound, false) as boolean) as previous_month_is_lower_bound,
     cast(with_ranks.value_year_ago as double) as value_year_ago,
     cast(with_ranks.change_12m as double) as change_12m,
     cast(with_ranks.change_12m_pct as double) as change_12m_pct,
-    cast(with_ranks.change_12m_is_lower_bound as boolean) as change_12m_is_lower_bound,
+    cast(with_ranks.change_12m_bound as varchar) as change_12m_bound,
+    cast(coalesce(with_ranks.year_ago_is_lower_bound, false) as boolean) as year_ago_is_lower_bound,
     cast(with_ranks.rolling_12m_average as double) as rolling_12m_average,
     cast(with_ranks.rolling_12m_average is not null and with_ranks.rolling_is_lower_bound as boolean)
         as rolling_12m_is_lower_bound,
