@@ -18,7 +18,7 @@ from PIL import Image
 
 from ingestion.errors import SettingsError
 from ingestion.settings import Settings
-from serving.report.render import build_report, chromium_binary
+from serving.report.render import CHROMIUM_BATCH_FLAGS, build_report, chromium_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "report_screenshot.png"
@@ -34,12 +34,7 @@ def screenshot(html: Path, png: Path, profile: Path) -> None:
     done = subprocess.run(
         [
             chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
+            *CHROMIUM_BATCH_FLAGS,
             "--hide-scrollbars",
             f"--user-data-dir={profile}",
             f"--window-size={WIDTH},{HEIGHT}",

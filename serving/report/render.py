@@ -272,6 +272,18 @@ def chromium_binary() -> str | None:
     return None
 
 
+# Headless Chromium as a batch renderer: no sandbox (runs as a service user or in a container), no GPU,
+# no first-run screens, no network beyond the page itself.
+CHROMIUM_BATCH_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+)
+
+
 def html_to_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> Path:
     """Print the report to PDF with headless Chromium (`--print-to-pdf`); a clear error when there is none."""
     chromium = chromium_binary()
@@ -282,12 +294,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> Path:
         done = subprocess.run(
             [
                 chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
+                *CHROMIUM_BATCH_FLAGS,
                 f"--user-data-dir={profile}",
                 "--no-pdf-header-footer",
                 f"--print-to-pdf={tmp_pdf}",
