@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
+# REALDATA_DIR: where a copy of the project (mutmut's mutants/) finds the recorded responses.
+REALDATA = Path(os.environ.get("REALDATA_DIR") or PROJECT_ROOT.parent / "shared" / "realdata")
 TYONV_12R5 = "statfin_tyonv_12r5_all_areas_2026M06_pxweb-json.json"
 GEOFI_2026 = "kunta_tyollisyysalue_2026_geofi.csv"
 

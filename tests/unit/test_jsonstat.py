@@ -124,3 +124,56 @@ def test_every_jsonstat2_encoding_gives_the_same_cells(index_form: str, value_fo
         for a, m, v, s in frame[["Alue", "contentscode", "value", "status"]].itertuples(index=False)
     ]
     assert got == SMALL_CELLS
+
+
+# Small hand-written PxWeb `json` documents: the edges the real response does not exercise.
+_COLUMNS = [
+    {"code": "Alue", "text": "Alue", "type": "d"},
+    {"code": "Kuukausi", "text": "Kuukausi", "type": "t"},
+    {"code": "TYOTTOMATLOPUSSA", "text": "Työttömät", "type": "c"},
+    {"code": "TYOTOSUUS", "text": "Työttömien osuus", "type": "c"},
+]
+
+
+def _pxweb_doc(*rows: tuple[list[str], list[object]]) -> dict:
+    return {"columns": _COLUMNS, "data": [{"key": key, "values": values} for key, values in rows]}
+
+
+def test_pxweb_json_cells_padded_symbols_and_nulls() -> None:
+    doc = _pxweb_doc((["KU091", "2026M06"], [" 1234 ", ".."]), (["KU092", "2026M06"], [None, "-"]))
+    frame = parse_pxweb_json(doc, "12r5")
+    assert list(frame.columns) == ["Alue", "Kuukausi", "contentscode", "value", "status"]
+    assert frame.iloc[0].tolist()[:4] == ["KU091", "2026M06", "TYOTTOMATLOPUSSA", 1234.0]
+    assert pd.isna(frame.iloc[0]["status"])
+    assert np.isnan(frame.iloc[1]["value"]) and frame.iloc[1]["status"] == ".."
+    assert np.isnan(frame.iloc[2]["value"]) and pd.isna(frame.iloc[2]["status"])
+    assert np.isnan(frame.iloc[3]["value"]) and frame.iloc[3]["status"] == "-"
+    assert len(frame) == 4
+
+
+@pytest.mark.parametrize("doc", [[], {"columns": _COLUMNS}, {"data": []}], ids=["list", "no data", "no columns"])
+def test_pxweb_json_that_is_not_a_pxweb_response_is_refused(doc: object) -> None:
+    with pytest.raises(SourceError, match=r"^12r5: columns/data = .*expected a PxWeb json response"):
+        parse_pxweb_json(doc, "12r5")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [(["KU091"], [1, 2]), (["KU091", "2026M06"], [1]), (["KU091", "2026M06", "x"], [1, 2])],
+    ids=["short key", "short values", "long key"],
+)
+def test_pxweb_json_row_not_matching_the_columns_is_refused(row: tuple[list[str], list[object]]) -> None:
+    with pytest.raises(SourceError, match=r"^12r5: data\.key/values = .*row does not match the columns"):
+        parse_pxweb_json(_pxweb_doc(row), "12r5")
+
+
+def test_pxweb_json_value_that_is_not_a_number_names_the_cell() -> None:
+    doc = _pxweb_doc((["KU091", "2026M06"], ["12", "n/a"]))
+    with pytest.raises(SourceError, match=r"^12r5: data\[\['KU091', '2026M06'\]\]\.TYOTOSUUS = 'n/a': not a number"):
+        parse_pxweb_json(doc, "12r5")
+
+
+def test_release_stamp_without_time_or_metadata() -> None:
+    assert pxweb_json_updated({"metadata": [{"updated": "2026-07-21"}]}) == "2026-07-21"
+    assert pxweb_json_updated({"metadata": [{}]}) is None
+    assert pxweb_json_updated({}) is None

@@ -217,3 +217,12 @@ def test_prh_plugs_in_its_own_writer(settings: Settings) -> None:
     assert (failed.quarantine / "companies.parquet").is_file()
     assert {name: path.read_bytes() for name, path in outcome.paths.items()} == before, "every previous file stays"
     assert failed.failure.endswith("; the previous files stay.")
+
+
+def test_staged_parquet_has_only_the_frame_columns(tmp_path: Path) -> None:
+    """dbt reads the staged files with DuckDB: a pandas index written as a column would be a stray column."""
+    frame = pd.DataFrame({"area_code": ["KU091", "KU049"], "value": [1.0, 2.0]}, index=[5, 7])
+    path = tmp_path / "staged" / "x.parquet"
+    staging.write_parquet_atomic(frame, path)
+    assert pq.read_schema(path).names == ["area_code", "value"]
+    assert not list(path.parent.glob(".*.tmp"))
