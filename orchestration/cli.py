@@ -138,19 +138,21 @@ def headline(settings: Settings) -> str:
     change = None if year_ago in (None, 0) or unemployed is None else 100 * (unemployed - year_ago) / year_ago
     label = "  [SAMPLE DATA — synthetic figures, not official statistics]" if sample else ""
     per_unemployed = vacancies / unemployed if vacancies is not None and unemployed else None
+
+    def shown(value: float | int | None, column: str, decimals: int = 0) -> str:
+        """The figure, marked "≥" when the fact flags it a lower bound, as the report does."""
+        return ("≥ " if column in (lower or []) else "") + _fmt(value, decimals)
+
     return "\n".join(
         [
             f"{name} ({settings.area}), {month:%Y-%m}{label}",
-            f"  unemployed jobseekers   {_fmt(unemployed)}  ({_fmt(change, 1)} % from a year ago)",
-            f"  unemployment rate       {_fmt(rate, 1)} %  (a year ago {_fmt(rate_ago, 1)} %)",
-            f"  long-term unemployed    {_fmt(long_term)}",
-            f"  open vacancies          {_fmt(vacancies)}  ({_fmt(per_unemployed, 2)} per unemployed)",
+            f"  unemployed jobseekers   {shown(unemployed, 'unemployed')}  ({_fmt(change, 1)} % from a year ago)",
+            f"  unemployment rate       {shown(rate, 'unemployment_rate', 1)} %  (a year ago {_fmt(rate_ago, 1)} %)",
+            f"  long-term unemployed    {shown(long_term, 'long_term_unemployed')}",
+            f"  open vacancies          {shown(vacancies, 'open_vacancies')}"
+            f"  ({shown(per_unemployed, 'open_vacancies', 2)} per unemployed)",
         ]
-        + (
-            [f"  note: member-municipality cells are suppressed (...); lower bounds: {', '.join(sorted(lower))}"]
-            if lower
-            else []
-        )
+        + (["  ≥ marks a lower bound: some member-municipality cells are suppressed."] if lower else [])
     )
 
 

@@ -29,6 +29,8 @@ def test_refresh_prints_where_and_headline(sample_refresh: CliRun) -> None:
     assert "Oulun seutu (TA24), 2026-10" in out
     assert "SAMPLE DATA" in out
     assert "unemployment rate" in out
+    # TA24's open vacancies are a lower bound on the sample (suppressed member cells), its unemployed exact
+    assert re.search(r"open vacancies\s+≥ \d", out) and re.search(r"unemployed jobseekers\s+\d", out), out
 
 
 def test_serving_file_holds_the_marts_as_tables(sample_refresh: CliRun) -> None:
