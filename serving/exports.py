@@ -15,8 +15,9 @@ import duckdb
 from serving.sql import quote_ident, quote_literal
 
 EXPORT_FORMAT = {
-    "csv": "UTF-8 without BOM, comma-separated, header row, dates YYYY-MM-DD, timestamps "
-    "YYYY-MM-DDThh:mm:ss.ffffff (UTC), '.' as decimal separator, NULL as an empty field",
+    "csv": "UTF-8 without BOM, comma-separated, header row, text and list fields always in double quotes, "
+    "lists as [a, b], dates YYYY-MM-DD, timestamps YYYY-MM-DDThh:mm:ss.ffffff (UTC), '.' as decimal "
+    "separator, NULL as an empty field",
     "parquet": "Apache Parquet, zstd",
 }
 
@@ -35,10 +36,14 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> dic
     ident = quote_ident(name)
     parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
     con.execute(f"COPY main.{ident} TO {quote_literal(str(parquet))} (FORMAT parquet, COMPRESSION zstd)")
+    columns = [{"name": row[0], "type": row[1]} for row in con.execute(f"DESCRIBE main.{ident}").fetchall()]
+    # Text and lists always quoted: a reader that guesses the dialect from the first rows (DuckDB,
+    # pandas, Excel) then sees the quoting even when the first field with a comma is far down the file.
+    quoted = [quote_ident(c["name"]) for c in columns if c["type"] == "VARCHAR" or c["type"].endswith("[]")]
+    force_quote = f", FORCE_QUOTE ({', '.join(quoted)})" if quoted else ""
     con.execute(
         f"COPY main.{ident} TO {quote_literal(str(csv))} "
         "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', DATEFORMAT '%Y-%m-%d', "
-        "TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%f')"
+        f"TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%f'{force_quote})"
     )
-    columns = [{"name": row[0], "type": row[1]} for row in con.execute(f"DESCRIBE main.{ident}").fetchall()]
     return {"columns": columns, "files": {"parquet": file_entry(parquet), "csv": file_entry(csv)}}
