@@ -68,7 +68,8 @@ class Bound(Enum):
 
     Suppressed member cells make an area's sum a lower bound. Arithmetic on such numbers has to carry
     the bound (interval arithmetic), or a change would claim more than the data support: exact − lower
-    bound is only an upper bound, and lower bound − lower bound says nothing.
+    bound is only an upper bound, and lower bound − lower bound says nothing. The marts do that arithmetic
+    (macro difference_bound); the report reads their change_1m_bound and change_12m_bound.
     """
 
     EXACT = "exact"
@@ -83,36 +84,12 @@ class Bound(Enum):
 
     @classmethod
     def from_mart(cls, label: str | None) -> Bound:
-        """The bound a mart states for a change (change_12m_bound); NULL (no change) counts as EXACT."""
+        """The bound a mart states for a change (change_1m_bound, change_12m_bound); NULL counts as EXACT."""
         return {"lower_bound": cls.LOWER, "upper_bound": cls.UPPER, "unknown": cls.UNKNOWN}.get(label or "", cls.EXACT)
 
     def negated(self) -> Bound:
         """The bound of −x: at least x means at most −x."""
         return {Bound.LOWER: Bound.UPPER, Bound.UPPER: Bound.LOWER}.get(self, self)
-
-    def plus(self, other: Bound) -> Bound:
-        """The bound of a + b: an exact term keeps the other's bound; opposite bounds leave nothing."""
-        if self is Bound.EXACT:
-            return other
-        if other is Bound.EXACT or other is self:
-            return self
-        return Bound.UNKNOWN
-
-    def minus(self, other: Bound) -> Bound:
-        """The bound of a − b, as a + (−b)."""
-        return self.plus(other.negated())
-
-    def divided_by(self, other: Bound) -> Bound:
-        """The bound of a / b for positive a and b: it grows with a and shrinks with b, as a − b does."""
-        return self.minus(other)
-
-
-def change_bound(current: Bound, year_ago: Bound) -> Bound:
-    """The bound of a change current − year-ago, and of the per-cent change 100 · (current / year-ago − 1).
-
-    The marts compute the same rule in SQL (macro difference_bound, change_12m_bound), which the report reads.
-    """
-    return current.minus(year_ago)
 
 
 def supported_direction(value: float | None, bound: Bound) -> int | None:
@@ -588,17 +565,13 @@ def _load_trend(
 
 
 def _load_month_changes(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> dict[str, MonthChange]:
-    """Month-on-month changes the mart computes (change_1m, change_1m_pct) with their lower-bound flag."""
+    """Month-on-month changes the mart computes (change_1m, change_1m_pct) with the bound it states."""
     rows = _rows(
         con,
         """
-        SELECT p.indicator_code, p.change_1m, p.change_1m_pct, p.is_lower_bound,
-               prev.is_lower_bound AS previous_is_lower_bound
-        FROM mart_situational_picture p
-        LEFT JOIN mart_situational_picture prev
-          ON prev.area_code = p.area_code AND prev.indicator_code = p.indicator_code
-         AND prev.month = p.month - INTERVAL 1 MONTH
-        WHERE p.area_code = ? AND p.month = ?
+        SELECT indicator_code, change_1m, change_1m_pct, change_1m_bound
+        FROM mart_situational_picture
+        WHERE area_code = ? AND month = ?
         """,
         [area, month],
     )
@@ -606,7 +579,7 @@ def _load_month_changes(con: duckdb.DuckDBPyConnection, area: str, month: dt.dat
     out = {}
     for r in rows:
         key = {"area_code": area, "month": month, "indicator_code": r["indicator_code"]}
-        bound = change_bound(Bound.of(r["is_lower_bound"]), Bound.of(r["previous_is_lower_bound"]))
+        bound = Bound.from_mart(r["change_1m_bound"])
         out[r["indicator_code"]] = MonthChange(
             _fig(r["change_1m"], table, key, "change_1m", bound),
             _fig(r["change_1m_pct"], table, key, "change_1m_pct", bound),
