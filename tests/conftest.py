@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.helpers import PROJECT_ROOT
@@ -24,6 +26,11 @@ class CliRun:
     stdout: str
     stderr: str
     data_dir: Path
+
+    @property
+    def serving_path(self) -> Path:
+        """The read-only serving database the run published."""
+        return self.data_dir / "serving" / "tilannekuva.duckdb"
 
 
 def run_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None, timeout: int = 600) -> CliRun:
@@ -49,3 +56,11 @@ def sample_refresh(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     result = run_cli("refresh", data_dir=data_dir)
     assert result.returncode == 0, f"refresh failed:\n{result.stdout}\n{result.stderr}"
     return result
+
+
+@pytest.fixture(scope="module")
+def serving(sample_refresh: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the sample refresh's serving database, as an analyst opens it."""
+    con = duckdb.connect(str(sample_refresh.serving_path), read_only=True)
+    yield con
+    con.close()

@@ -22,7 +22,7 @@ def _mart(run: CliRun, area: str, source: str, period: date, *, sections: bool =
     industry = "industry_section_code != 'SSS'" if sections else "industry_section_code = 'SSS'"
     query = f"""SELECT * FROM mart_business_dynamics
         WHERE area_code = ? AND source = ? AND period_start = ? AND {industry}"""
-    with duckdb.connect(str(run.data_dir / "serving" / "tilannekuva.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(run.serving_path), read_only=True) as con:
         return con.execute(query, [area, source, period]).df()
 
 

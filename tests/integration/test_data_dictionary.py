@@ -24,7 +24,7 @@ def test_committed_dictionary_matches_the_dbt_project() -> None:
 
 def test_dictionary_documents_every_served_table_and_column(sample_refresh: CliRun) -> None:
     text = DICTIONARY_PATH.read_text(encoding="utf-8")
-    serving = sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"
+    serving = sample_refresh.serving_path
     with duckdb.connect(str(serving), read_only=True) as con:
         columns = con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()
     for table, column in columns:
@@ -78,7 +78,7 @@ def test_dbt_docs_site_is_published_with_the_build(sample_refresh: CliRun) -> No
     manifest = json.loads((docs / "manifest.json").read_text(encoding="utf-8"))
     unemployed = manifest["nodes"]["model.tilannekuva.fct_labour_market_monthly"]["columns"]["unemployed"]
     assert unemployed["meta"]["description_fi"].startswith("Työttömät työnhakijat laskentapäivänä")
-    serving = sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"
+    serving = sample_refresh.serving_path
     with duckdb.connect(str(serving), read_only=True) as con:
         comment = con.execute(
             "SELECT comment FROM duckdb_columns() WHERE table_name = 'fct_labour_market_monthly' "

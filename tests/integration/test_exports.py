@@ -31,7 +31,7 @@ def _manifest(run: CliRun) -> dict:
 
 def test_manifest_lists_every_mart_with_rows_columns_files_and_sources(sample_refresh: CliRun) -> None:
     manifest = _manifest(sample_refresh)
-    serving = sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"
+    serving = sample_refresh.serving_path
     with duckdb.connect(str(serving), read_only=True) as con:
         published_at = con.execute("SELECT max(published_at) FROM publish_info").fetchone()[0]
         served = {
@@ -83,7 +83,7 @@ def test_csv_is_utf8_with_header_iso_dates_and_point_decimals(sample_refresh: Cl
 
 def test_csv_and_parquet_hold_the_same_data_as_the_serving_table(sample_refresh: CliRun) -> None:
     folder = _exports(sample_refresh)
-    serving = sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"
+    serving = sample_refresh.serving_path
     with duckdb.connect(str(serving), read_only=True) as con:
         for name in ("dim_area", "fct_labour_market_monthly"):
             table = con.execute(f"SELECT * FROM {name} ORDER BY ALL").df()

@@ -160,13 +160,6 @@ def expected(sample_refresh: CliRun) -> Expected:
 
 
 @pytest.fixture(scope="module")
-def serving(sample_refresh: CliRun) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
 def facts(serving: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = serving.execute("SELECT * FROM fct_labour_market_monthly").df()
     frame["month"] = pd.to_datetime(frame["month"])

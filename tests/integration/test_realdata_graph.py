@@ -49,7 +49,7 @@ def real_refresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliRun]:
 
 @pytest.fixture(scope="module")
 def serving(real_refresh: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(real_refresh.data_dir / "serving" / "tilannekuva.duckdb"), read_only=True)
+    con = duckdb.connect(str(real_refresh.serving_path), read_only=True)
     yield con
     con.close()
 

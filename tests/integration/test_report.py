@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from orchestration.jobs import NIGHTLY_REFRESH_JOB
-from serving.report.render import build_report
+from serving.report.render import CHROMIUM_BATCH_FLAGS, build_report
 from serving.report.text import LABELS, LANGUAGES
 from tests.conftest import CliRun, run_cli
 from tests.helpers import PROJECT_ROOT
@@ -68,7 +68,7 @@ def _parse(html: str) -> _Numbers:
 
 
 def _serving(run: CliRun) -> Path:
-    return run.data_dir / "serving" / "tilannekuva.duckdb"
+    return run.serving_path
 
 
 def _latest_month(serving: Path) -> str:
@@ -293,12 +293,7 @@ def _render(chromium: str, page: Path, shot: Path, profile: Path) -> subprocess.
     return subprocess.run(
         [
             chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
+            *CHROMIUM_BATCH_FLAGS,
             "--disable-component-update",
             f"--user-data-dir={profile}",
             "--enable-logging=stderr",

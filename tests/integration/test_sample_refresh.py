@@ -19,7 +19,7 @@ SUMMED = ["unemployed", "jobseekers", "labour_force", "open_vacancies", "new_vac
 
 
 def _serving(run: CliRun) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(run.data_dir / "serving" / "tilannekuva.duckdb"), read_only=True)
+    return duckdb.connect(str(run.serving_path), read_only=True)
 
 
 def test_refresh_prints_where_and_headline(sample_refresh: CliRun) -> None:

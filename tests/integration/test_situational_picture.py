@@ -30,13 +30,6 @@ MARTS = {
 
 
 @pytest.fixture(scope="module")
-def serving(sample_refresh: CliRun) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(sample_refresh.data_dir / "serving" / "tilannekuva.duckdb"), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
 def facts(serving: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return serving.execute("SELECT * FROM fct_labour_market_monthly ORDER BY area_code, month").df()
 
