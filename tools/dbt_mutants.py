@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tasks import QUIET_ENV  # noqa: E402  (tasks.py is standard library only)
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 TESTS = ("tests/integration/test_figure_oracle.py", "tests/integration/test_dbt_unit_tests.py")
 MEASURES = "dbt_project/macros/labour_market_measures.sql"
@@ -128,7 +131,7 @@ def run_one(mutant: Mutant | None, timeout: int) -> tuple[str, float, str]:
         if mutant is not None:
             apply(mutant, project)
         env = {k: v for k, v in os.environ.items() if not k.startswith("TILANNEKUVA_")}
-        env.update({"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "GX_ANALYTICS_ENABLED": "False", "DO_NOT_TRACK": "1"})
+        env.update(QUIET_ENV)
         started = time.monotonic()
         try:
             completed = subprocess.run(
