@@ -132,7 +132,7 @@ def test_failures_leave_serving_whole_and_a_rerun_completes(
     checks = [line for line in lines if " CHECK_FAILURE " in line]
     runs = [line for line in lines if " RUN_FAILURE " in line]
     assert len(checks) + len(runs) == len(lines), lines
-    assert any("marts/dim_area:unique_combination_of_columns_dim_area_area_code" in line for line in checks), lines
+    assert any("marts/dim_area:unique_dim_area_area_code" in line for line in checks), lines
     assert [line for line in runs if f" RUN_FAILURE {NIGHTLY_REFRESH_JOB} step dbt_models: " in line], lines
 
     # 2. New data fails its blocking suite: quarantined, not promoted; the run fails offline.
