@@ -172,6 +172,9 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
     from dagster import DagsterEventType, DagsterInstance
 
     from orchestration.alerts import ALERTED_BY_CLI_TAG, run_failure_alerts, send_alert
+    from orchestration.dbt_project import prepare_if_stale
+
+    prepare_if_stale()  # the definitions are made from the dbt manifest: re-parse if a model changed
     from orchestration.definitions import defs
     from orchestration.progress import echo_to, error_text, summarise
 
@@ -314,7 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-sources":
             return check_sources_command(settings)
         if args.command == "status":
+            from orchestration.dbt_project import prepare_if_stale
             from orchestration.status import collect_status, render
+
+            prepare_if_stale()  # status reads the asset checks from the definitions
 
             current = collect_status(settings)
             print(current.to_json() if args.json else render(current))
