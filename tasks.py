@@ -73,6 +73,9 @@ def setup(dev: bool = False) -> None:
         print("uv could not install the lock; falling back to pip.", flush=True)
         run(python, "-m", "pip", "install", "--quiet", "-r", lock)
         run(python, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
+    # Build time, as dagster-dbt documents it: parse the dbt project into dbt_project/target/manifest.json
+    # (no `dbt deps`: the project has no packages). The CLI re-parses later only when a model changes.
+    run(BIN / "dagster-dbt", "project", "prepare-and-package", "--file", ROOT / "orchestration" / "dbt_project.py")
     stamp.write_text(digests[lock])
 
 

@@ -79,22 +79,27 @@ def _alive(pid: int) -> bool:
 
 
 def release_dead_runs(instance: Any) -> list[str]:
-    """Mark failed the CLI runs on this machine whose process is gone, and free their concurrency slots.
+    """Delete the CLI runs on this machine whose process is gone; that frees the concurrency slots they held.
 
     A refresh killed during dbt or publish (SIGKILL, out of memory, power cut) leaves its run STARTED
     with the `warehouse` pool slot claimed; with no daemon to notice, every later run would wait for
-    that slot forever. Runs without the CLI's pid tag (launched by the daemon) are left to run monitoring.
+    that slot forever. Dagster's public API has no call that marks another process's run failed or
+    frees its slots (the daemon's run monitoring does both, and `free_slots_after_run_end_seconds`
+    in dagster.yaml frees the slots of the runs it fails). `DagsterInstance.delete_run` is public and
+    frees the slots of the run it deletes (dagster-io/dagster#16772: a deleted run must not keep
+    them); the run's record and event log go with it, so the caller names the run it released.
+    Runs without the CLI's pid tag (launched by the daemon) are left to run monitoring.
     """
     from dagster import DagsterRunStatus, RunsFilter
 
     released = []
     live = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])
-    for run in instance.get_runs(filters=live):
+    for record in instance.get_run_records(filters=live):
+        run = record.dagster_run
         pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
         if not pid or not pid.isdigit() or host != socket.gethostname() or _alive(int(pid)):
             continue
-        instance.report_run_failed(run, message=f"the refresh process {pid} died (killed or crashed)")
-        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        instance.delete_run(run.run_id)
         released.append(run.run_id)
     return released
 
@@ -167,6 +172,9 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
     from dagster import DagsterEventType, DagsterInstance
 
     from orchestration.alerts import ALERTED_BY_CLI_TAG, run_failure_alerts, send_alert
+    from orchestration.dbt_project import prepare_if_stale
+
+    prepare_if_stale()  # the definitions are made from the dbt manifest: re-parse if a model changed
     from orchestration.definitions import defs
     from orchestration.progress import echo_to, error_text, summarise
 
@@ -193,7 +201,11 @@ def run_refresh(settings: Settings, rebuild: bool = False, verbose: bool = False
         redirect_stdout(log),
     ):
         for run_id in release_dead_runs(instance):
-            print(f"  released run {run_id}: its process died mid-run (marked failed)", file=sys.stderr, flush=True)
+            print(
+                f"  released run {run_id}: its process died mid-run (removed from the run history, slot freed)",
+                file=sys.stderr,
+                flush=True,
+            )
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -305,7 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-sources":
             return check_sources_command(settings)
         if args.command == "status":
+            from orchestration.dbt_project import prepare_if_stale
             from orchestration.status import collect_status, render
+
+            prepare_if_stale()  # status reads the asset checks from the definitions
 
             current = collect_status(settings)
             print(current.to_json() if args.json else render(current))

@@ -1,7 +1,8 @@
 """dbt models as Dagster assets; dbt tests become asset checks.
 
-The manifest is prepared once (a `dbt parse` when it is missing or older than the project files)
-and cached in `dbt_project/target`, so loading the definitions does not re-parse dbt every time.
+The assets are defined from the manifest of the `DbtProject` in `orchestration.dbt_project`, which
+says how and when it is prepared (`dagster dev`, `dagster-dbt project prepare-and-package`, or the
+CLI before a run); loading the definitions does not parse dbt.
 
 A refresh in which nothing changed skips the build: the inputs of a build (every staged Parquet
 file, the freshness facts of the dataset status, the dbt project, the settings dbt and publish read)
@@ -22,18 +23,15 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from ingestion.durable import replace_durably
 from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE
 from ingestion.settings import Settings, settings_env
+from orchestration.dbt_project import DBT_PROJECT, DBT_PROJECT_DIR, project_files
 from orchestration.jobs import NIGHTLY_REFRESH_JOB
 from orchestration.resources import PipelineSettings
 
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # The dbt installed beside this Python (the venv's), even when the venv is not on PATH.
 _VENV_DBT = Path(sys.executable).with_name("dbt")
 DBT_EXECUTABLE = str(_VENV_DBT) if _VENV_DBT.exists() else (shutil.which("dbt") or "dbt")
@@ -46,25 +44,6 @@ NIGHTLY_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
 
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
-
-
-def _project_files() -> list[Path]:
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "tests", "seeds"):
-        files.extend(sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()))
-    return [p for p in files if p.exists()]
-
-
-def _project_files_newest_mtime() -> float:
-    return max(p.stat().st_mtime for p in _project_files())
-
-
-def ensure_manifest() -> Path:
-    """Parse the dbt project when its manifest is missing or stale; return the manifest path."""
-    manifest = DBT_PROJECT.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _project_files_newest_mtime():
-        dbt_resource().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
-    return manifest
 
 
 class TilannekuvaTranslator(DagsterDbtTranslator):
@@ -122,7 +101,7 @@ def build_inputs(settings: Settings) -> dict[str, str]:
         status = pq.read_table(status_path, columns=list(STATUS_INPUT_COLUMNS)).to_pandas()
         inputs["dataset_status"] = _digest(status.to_json(orient="records", date_format="iso").encode())
     # One entry per project file, so that a rebuild's reason names the model, macro or seed that changed.
-    for path in _project_files():
+    for path in project_files(DBT_PROJECT_DIR):
         inputs[f"dbt_project/{path.relative_to(DBT_PROJECT_DIR).as_posix()}"] = _digest(path.read_bytes())
     env = settings_env(settings)
     for name in SETTINGS_INPUTS:
@@ -174,7 +153,7 @@ def rebuild_reason(settings: Settings) -> str | None:
 
 
 @dbt_assets(
-    manifest=ensure_manifest(),
+    manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
     dagster_dbt_translator=TilannekuvaTranslator(),
     pool="warehouse",

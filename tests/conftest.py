@@ -18,6 +18,13 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Prepare the dbt project (dagster-dbt's preparer) if a model changed: test modules import the dbt assets."""
+    from orchestration.dbt_project import prepare_if_stale
+
+    prepare_if_stale()
+
+
 @dataclass(frozen=True)
 class CliRun:
     """A finished `tilannekuva` process."""

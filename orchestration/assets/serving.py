@@ -9,14 +9,16 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from dagster_dbt import DbtCliResource
 
 from ingestion.settings import settings_env
-from orchestration.dbt import DBT_PROJECT, build_inputs, dbt_models, record_published_inputs
+from orchestration.dbt import build_inputs, dbt_models, record_published_inputs
+from orchestration.dbt_project import DBT_PROJECT
 from orchestration.resources import PipelineSettings
 from serving.publish import publish_serving
 
 
 def generate_dbt_docs(dbt: DbtCliResource, target: Path) -> Path:
     """`dbt docs generate --static` against the build warehouse: one self-contained page plus its JSON."""
-    cached = DBT_PROJECT.target_path / "partial_parse.msgpack"
+    # DbtProject.target_path is relative to the project directory (dagster-dbt's default "target").
+    cached = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / "partial_parse.msgpack"
     if cached.exists():  # lets dbt skip a full re-parse of the project in the fresh target dir
         shutil.copyfile(cached, target / cached.name)
     dbt.cli(["docs", "generate", "--static", "--quiet"], target_path=target).wait()

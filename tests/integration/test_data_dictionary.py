@@ -14,9 +14,9 @@ pytestmark = pytest.mark.integration
 
 
 def test_committed_dictionary_matches_the_dbt_project() -> None:
-    from orchestration.dbt import ensure_manifest
+    from orchestration.dbt_project import prepare_if_stale
 
-    expected = generate(ensure_manifest())
+    expected = generate(prepare_if_stale())
     assert DICTIONARY_PATH.read_text(encoding="utf-8") == expected, (
         f"docs/data_dictionary.md is out of date with the dbt YAML; regenerate it with `{REGENERATE}`"
     )
@@ -89,9 +89,9 @@ def test_dbt_docs_site_is_published_with_the_build(sample_refresh: CliRun) -> No
 
 def test_dbt_docs_front_page_is_the_projects_overview() -> None:
     """The docs site opens on what the warehouse is and how to read it, not dbt's generic welcome."""
-    from orchestration.dbt import ensure_manifest
+    from orchestration.dbt_project import prepare_if_stale
 
-    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    manifest = json.loads(prepare_if_stale().read_text(encoding="utf-8"))
     overview = manifest["docs"]["doc.tilannekuva.__overview__"]["block_contents"]
     for needed in ("data/serving/tilannekuva.duckdb", "read-only", "main.fct_labour_market_monthly", "README"):
         assert needed in overview, needed
