@@ -191,7 +191,8 @@ def _mutation_table(results: dict[str, dict]) -> list[str]:
             killed, survived, timeout, untested = (mine.count(s) for s in ("killed", "survived", "timeout", "no tests"))
             decided = killed + survived + timeout
             score = f"{100 * (killed + timeout) / decided:.1f}" if decided else "–"
-            minutes = f"{results[group]['minutes']:.0f}" if module.startswith("**") else ""
+            took = results[group]["minutes"], results[group].get("rerun_minutes")
+            minutes = f"{took[0]:.0f}" + (f" + {took[1]:.0f}" if took[1] else "") if module.startswith("**") else ""
             rows.append(
                 f"| {group} | {module} | {len(mine)} | {killed} | {survived} | {timeout} | {untested}"
                 f" | {len(mine) - decided - untested} | {score} | {minutes} |"
@@ -202,10 +203,11 @@ def _mutation_table(results: dict[str, dict]) -> list[str]:
 def mutation() -> None:
     """Mutation scores: mutmut per module group, then the planted dbt mutants; artifacts/mutation_report.md.
 
-    `python3 tasks.py mutation [group …] [--no-dbt] [--dbt-only] [--report-only]`; groups: parsers, staging,
-    quality, serving. Each group's results are kept in artifacts/mutation_results.json, so groups can be run
-    one at a time; --report-only rereads the named groups from mutants/ (after a stopped run) and rewrites
-    the report. Outside the default test run: it takes tens of minutes on two cores.
+    `python3 tasks.py mutation [group[:rerun] …] [--no-dbt] [--dbt-only] [--report-only]`; groups: parsers,
+    staging, quality, serving. Each group's results are kept in artifacts/mutation_results.json, so groups can
+    be run one at a time; `group:rerun` runs only the group's stored survivors and unchecked mutants again
+    (after adding tests); --report-only rereads the named groups from mutants/ (after a stopped run) and
+    rewrites the report. Outside the default test run: it takes tens of minutes on two shared cores.
     """
     import fnmatch
     import json
@@ -215,15 +217,25 @@ def mutation() -> None:
 
     setup(dev=True)
     args = sys.argv[2:]
-    named = [a for a in args if a in MUTATION_GROUPS]
-    groups = named or list(MUTATION_GROUPS)
     realdata = ROOT.parent / "shared" / "realdata"
     env = {"REALDATA_DIR": str(realdata)} if realdata.is_dir() else {}
     report = ROOT / "artifacts" / "mutation_report.md"
     report.parent.mkdir(exist_ok=True)
     results = json.loads(MUTATION_RESULTS.read_text(encoding="utf-8")) if MUTATION_RESULTS.exists() else {}
+    # mutant-name patterns per group named: GROUP runs its sample afresh, GROUP:rerun only the mutants its
+    # stored results list as survived or not checked (after new tests, or a stopped run)
+    selected: dict[str, list[str]] = {}
+    for arg in args:
+        group, _, mode = arg.partition(":")
+        if group in MUTATION_GROUPS and mode in ("", "rerun"):
+            stored = results.get(group, {}).get("status", {}) if mode else {}
+            selected[arg] = [n for n, s in stored.items() if s in ("survived", "not checked")] if mode else []
+            selected[arg] = selected[arg] if mode else _mutation_patterns(group)
+    if not selected:
+        selected = {g: _mutation_patterns(g) for g in MUTATION_GROUPS}
+    selected = {a: p for a, p in selected.items() if p}  # a rerun with nothing left to rerun
     if "--dbt-only" not in args:
-        patterns = [p for g in groups for p in _mutation_patterns(g)]
+        patterns = [p for g in selected.values() for p in g]
         started = time.monotonic()
         if "--report-only" not in args:
             shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # no stale results from an earlier run
@@ -241,12 +253,19 @@ def mutation() -> None:
                 if any(fnmatch.fnmatch(name, p) for p in patterns):
                     status[name] = "not checked" if code is None else MUTMUT_STATUS.get(code, f"other ({code})")
         minutes = (time.monotonic() - started) / 60
-        for group in groups:
-            wanted = _mutation_patterns(group)
+        for arg, wanted in selected.items():
+            group, _, mode = arg.partition(":")
             mine = {n: s for n, s in sorted(status.items()) if any(fnmatch.fnmatch(n, p) for p in wanted)}
-            if mine:  # a shared run's wall time is split by mutant count
-                took = results.get(group, {}).get("minutes", 0.0) if "--report-only" in args else None
-                took = minutes * len(mine) / len(status) if took is None else took
+            if not mine:
+                continue
+            took = minutes * len(mine) / len(status)  # a shared run's wall time, split by mutant count
+            if mode:  # the rerun mutants' new results replace their old ones
+                kept = results[group]
+                kept["status"] = dict(sorted({**kept["status"], **mine}.items()))
+                if "--report-only" not in args:
+                    kept["rerun_minutes"] = kept.get("rerun_minutes", 0.0) + took
+            else:  # --report-only after a stopped run keeps the minutes stored (none: 0)
+                took = results.get(group, {}).get("minutes", 0.0) if "--report-only" in args else took
                 results[group] = {"minutes": took, "patterns": wanted, "status": mine}
         MUTATION_RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     rows = _mutation_table(results)

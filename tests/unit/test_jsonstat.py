@@ -167,6 +167,12 @@ def test_pxweb_json_row_not_matching_the_columns_is_refused(row: tuple[list[str]
         parse_pxweb_json(_pxweb_doc(row), "12r5")
 
 
+@pytest.mark.parametrize("row", [{"key": ["KU091", "2026M06"]}, {"values": [1, 2]}], ids=["no values", "no key"])
+def test_pxweb_json_row_without_key_or_values_is_refused(row: dict) -> None:
+    with pytest.raises(SourceError, match=r"^12r5: data\.key/values = .*row does not match the columns"):
+        parse_pxweb_json({"columns": _COLUMNS, "data": [row]}, "12r5")
+
+
 def test_pxweb_json_value_that_is_not_a_number_names_the_cell() -> None:
     doc = _pxweb_doc((["KU091", "2026M06"], ["12", "n/a"]))
     with pytest.raises(SourceError, match=r"^12r5: data\[\['KU091', '2026M06'\]\]\.TYOTOSUUS = 'n/a': not a number"):

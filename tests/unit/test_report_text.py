@@ -584,6 +584,34 @@ def test_dates_and_periods_have_one_style_per_language(lang: str, day: str, quar
 
 
 @pytest.mark.parametrize(
+    ("month", "quarter"),
+    [(1, "2026 Q1"), (3, "2026 Q1"), (4, "2026 Q2"), (9, "2026 Q3"), (10, "2026 Q4"), (12, "2026 Q4")],
+)
+def test_a_quarter_is_named_from_any_of_its_months(month: int, quarter: str) -> None:
+    from serving.report.text import format_period
+
+    assert format_period("quarter", dt.date(2026, month, 1), "fi") == quarter
+
+
+def test_years_and_missing_periods() -> None:
+    from serving.report.text import format_day, format_period
+
+    assert format_period("year", dt.date(2025, 1, 1), "fi") == "2025"
+    assert format_period("annual_version", dt.date(2025, 1, 1), "en") == "2025"
+    assert format_period("month", None, "sv") == "–"
+    assert format_day(None, "fi") == "–"
+
+
+def test_english_dates_do_not_follow_the_machine_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    import babel.dates
+
+    from serving.report.text import format_day
+
+    monkeypatch.setattr(babel.dates, "LC_TIME", "fi_FI")  # the default locale of a Finnish machine
+    assert format_day(dt.date(2026, 11, 30), "en") == "30 November 2026"
+
+
+@pytest.mark.parametrize(
     ("lang", "expected"),
     [
         ("fi", "22.7.2026 klo 6.41 Suomen aikaa (Europe/Helsinki)"),
