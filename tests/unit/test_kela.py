@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import requests
 from requests.adapters import BaseAdapter
@@ -405,3 +406,39 @@ def test_two_rows_for_one_cell_are_refused_even_with_different_figures() -> None
     rows = [_area_row(saaja_lkm=10), _area_row(saaja_lkm=11)]
     with pytest.raises(SourceError, match="duplicate row"):
         tidy_benefit(read_csv(_rows_csv(layout.names, rows), layout, WHERE), WHERE)
+
+
+def test_every_dialect_setting_package_json_declares_is_used() -> None:
+    names = ["vuosikuukausi", "tyollisyysalue_nro", "tyollisyysalue_nimi", "saaja_lkm"]
+    fields = [{"name": n, "type": "integer" if n == "saaja_lkm" else "string"} for n in names]
+    dialect = {"delimiter": "|", "quoteChar": "'", "doubleQuote": False, "escapeChar": "\\", "skipInitialSpace": True}
+    resource = {"path": "tuki.csv", "encoding": "latin-1", "dialect": dialect}
+    layout = _layout(resource | {"schema": {"fields": fields, "missingValues": ["", "-"]}})
+    assert (layout.path, layout.double_quote, layout.missing_values) == ("tuki.csv", False, ("", "-"))
+    body = "vuosikuukausi|tyollisyysalue_nro|tyollisyysalue_nimi|saaja_lkm\n"
+    body += "202401| 24| 'Oulun seutu | Koillismaa'| 10\n202401| 25| 'Kemi\\'n seutu'| -\n"
+    frame = read_csv(body.encode("latin-1"), layout, WHERE)
+    assert frame["tyollisyysalue_nimi"].tolist() == ["Oulun seutu | Koillismaa", "Kemi'n seutu"]
+    assert frame["saaja_lkm"].iloc[0] == 10.0 and pd.isna(frame["saaja_lkm"].iloc[1])
+
+
+def test_dialect_defaults_when_package_json_declares_none() -> None:
+    layout = _layout({"schema": {"fields": [{"name": "saaja_lkm"}]}})
+    assert (layout.path, layout.delimiter, layout.quote_char, layout.escape_char) == ("data.csv", ",", '"', None)
+    assert layout.double_quote and not layout.skip_initial_space and layout.missing_values == ("",)
+    assert layout.encoding.lower() == "utf-8" and layout.fields[0].type == "string"
+
+
+@pytest.mark.parametrize(
+    ("resource", "message"),
+    [
+        ({"dialect": {"header": False}, "schema": {"fields": [{"name": "a"}]}}, "without a header row"),
+        ({"schema": {"fields": []}}, "no field list"),
+        ({"schema": {"fields": ["saaja_lkm"]}}, "a field without a name"),
+        ({"schema": {"fields": [{"name": " "}]}}, "a field without a name"),
+    ],
+    ids=["no header", "no fields", "field not an object", "blank name"],
+)
+def test_a_package_json_that_cannot_describe_the_csv_is_refused(resource: dict[str, Any], message: str) -> None:
+    with pytest.raises(SourceError, match=message):
+        _layout(resource)
