@@ -173,3 +173,33 @@ def test_area_variable_fallback_and_ambiguity() -> None:
     both_sss = (_variable("Toimiala", SECTIONS), _variable("Sukupuoli", ["SSS", "1", "2"]), MONTH)
     with pytest.raises(SourceError, match="no single area variable offering KU/MK/SSS codes"):
         _ = TableMetadata("x", "", both_sss).area_variable
+
+
+def _tidy_functions() -> list[tuple[object, object]]:
+    from ingestion import pxweb
+    from ingestion.catalogue import BUSINESS_DYNAMICS, LABOUR_MARKET, OCCUPATIONS, POPULATION, POPULATION_KEY_FIGURES
+
+    return [
+        (LABOUR_MARKET, pxweb.tidy_pxweb_table),
+        (POPULATION, pxweb.tidy_population),
+        (POPULATION_KEY_FIGURES, pxweb.tidy_population_key_figures),
+        (OCCUPATIONS, pxweb.tidy_occupations),
+        (BUSINESS_DYNAMICS, pxweb.tidy_business_dynamics),
+    ]
+
+
+@pytest.mark.parametrize(("dataset", "tidy"), _tidy_functions(), ids=["12r5", "11re", "11ra", "12ti", "14zz"])
+def test_a_period_of_the_wrong_grain_names_the_time_variable(tmp_path: Path, dataset, tidy) -> None:  # type: ignore[no-untyped-def]
+    """A period code the table's grain does not allow fails as the source's error, naming the time variable."""
+    from ingestion.http import make_session
+
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    landed = land_pxweb_table(settings, make_session(settings), dataset)
+    time = landed.manifest.details["dimensions"]["time"]
+    data = sorted(landed.path.glob("data_*.json"))[0]
+    doc = json.loads(data.read_text(encoding="utf-8"))
+    index = doc["dimension"][time]["category"]["index"]
+    index["2026X1"] = index.pop(next(iter(index)))
+    data.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(SourceError, match=rf"{time} = '2026X1': not a"):
+        tidy(landed.path)
