@@ -737,3 +737,25 @@ def test_an_area_without_targets_says_none_are_set_and_how_to_add_them(lang: str
     assert LABELS[lang]["no_targets"] in html_text and "kpi_targets.csv" in LABELS[lang]["no_targets"]
     for key in ("kpi_caption", "kpi_caption_example", "kpi_caption_mixed"):
         assert LABELS[lang][key] not in html_text
+
+
+@pytest.mark.parametrize(
+    ("area", "country", "direction", "bound", "expected"),
+    [
+        (12.9, 12.8, "lower_is_better", Bound.EXACT, "same"),
+        (10.5, 10.0, "lower_is_better", Bound.EXACT, "worse"),  # half a point apart is a difference
+        (10.0, 12.8, "lower_is_better", Bound.EXACT, "better"),
+        (14.0, 12.0, "higher_is_better", Bound.EXACT, "better"),
+        (12.0, 12.8, "lower_is_better", Bound.LOWER, None),  # at least 12.0: could be above the country
+        (13.8, 12.8, "lower_is_better", Bound.LOWER, "worse"),  # at least 13.8: above it whatever is hidden
+        (12.8, 12.8, "lower_is_better", Bound.UPPER, None),  # at most 12.8
+        (11.8, 12.8, "lower_is_better", Bound.UPPER, "better"),  # at most 11.8: below it
+        (5.0, 12.8, "lower_is_better", Bound.UNKNOWN, None),
+    ],
+)
+def test_an_area_is_compared_with_the_country_only_as_far_as_its_bound_allows(
+    area: float, country: float, direction: str, bound: Bound, expected: str | None
+) -> None:
+    from serving.report.text import _compare
+
+    assert _compare(area, country, direction, bound) == expected
