@@ -243,6 +243,8 @@ def test_an_unmappable_schema_names_expected_and_found_fields() -> None:
     )
     with pytest.raises(SourceError, match=r"expected month \(vuosikuukausi, or vuosi and kuukausi_nro\)"):
         map_fields([c for c in columns if c != "vuosikuukausi"] + ["saaja_lkm"], WHERE)
+    with pytest.raises(SourceError, match=r"expected euros_paid \(maksettu_eur or maksetut_eur\), found"):
+        map_fields([c for c in columns if c != "maksettu_eur"] + ["saaja_lkm"], WHERE)
 
 
 def test_header_differing_from_package_json_duplicates_and_missing_totals_fail() -> None:
