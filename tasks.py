@@ -203,11 +203,12 @@ def _mutation_table(results: dict[str, dict]) -> list[str]:
 def mutation() -> None:
     """Mutation scores: mutmut per module group, then the planted dbt mutants; artifacts/mutation_report.md.
 
-    `python3 tasks.py mutation [group[:rerun] …] [--no-dbt] [--dbt-only] [--report-only]`; groups: parsers,
-    staging, quality, serving. Each group's results are kept in artifacts/mutation_results.json, so groups can
-    be run one at a time; `group:rerun` runs only the group's stored survivors and unchecked mutants again
-    (after adding tests); --report-only rereads the named groups from mutants/ (after a stopped run) and
-    rewrites the report. Outside the default test run: it takes tens of minutes on two shared cores.
+    `python3 tasks.py mutation [group[:rerun|:survivors] …] [--no-dbt] [--dbt-only] [--report-only]`; groups:
+    parsers, staging, quality, serving. Each group's results are kept in artifacts/mutation_results.json, so
+    groups can be run one at a time; `group:rerun` runs the group's stored survivors and unchecked mutants
+    again (after adding tests, or a stopped run), `group:survivors` only its survivors; --report-only rereads
+    the named groups from mutants/ (after a stopped run) and rewrites the report. Outside the default test
+    run: it takes tens of minutes on two shared cores.
     """
     import fnmatch
     import json
@@ -223,14 +224,15 @@ def mutation() -> None:
     report.parent.mkdir(exist_ok=True)
     results = json.loads(MUTATION_RESULTS.read_text(encoding="utf-8")) if MUTATION_RESULTS.exists() else {}
     # mutant-name patterns per group named: GROUP runs its sample afresh, GROUP:rerun only the mutants its
-    # stored results list as survived or not checked (after new tests, or a stopped run)
+    # stored results list as survived or not checked (after new tests, or a stopped run), GROUP:survivors
+    # only the survivors
     selected: dict[str, list[str]] = {}
     for arg in args:
         group, _, mode = arg.partition(":")
-        if group in MUTATION_GROUPS and mode in ("", "rerun"):
+        if group in MUTATION_GROUPS and mode in ("", "rerun", "survivors"):
+            again = ("survived",) if mode == "survivors" else ("survived", "not checked")
             stored = results.get(group, {}).get("status", {}) if mode else {}
-            selected[arg] = [n for n, s in stored.items() if s in ("survived", "not checked")] if mode else []
-            selected[arg] = selected[arg] if mode else _mutation_patterns(group)
+            selected[arg] = [n for n, s in stored.items() if s in again] if mode else _mutation_patterns(group)
     if not selected:
         selected = {g: _mutation_patterns(g) for g in MUTATION_GROUPS}
     selected = {a: p for a, p in selected.items() if p}  # a rerun with nothing left to rerun
