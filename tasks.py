@@ -261,8 +261,9 @@ def mutation() -> None:
             if not mine:
                 continue
             took = minutes * len(mine) / len(status)  # a shared run's wall time, split by mutant count
-            if mode:  # the rerun mutants' new results replace their old ones
+            if mode:  # the rerun mutants' new results replace their old ones (a stopped rerun's unchecked do not)
                 kept = results[group]
+                mine = {n: s for n, s in mine.items() if s != "not checked" or kept["status"].get(n, s) == s}
                 kept["status"] = dict(sorted({**kept["status"], **mine}.items()))
                 if "--report-only" not in args:
                     kept["rerun_minutes"] = kept.get("rerun_minutes", 0.0) + took
