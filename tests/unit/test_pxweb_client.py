@@ -203,3 +203,18 @@ def test_a_period_of_the_wrong_grain_names_the_time_variable(tmp_path: Path, dat
     data.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(SourceError, match=rf"{time} = '2026X1': not a"):
         tidy(landed.path)
+
+
+def test_release_stamp_with_dots_is_read_as_utc_without_a_zone(tmp_path: Path) -> None:
+    """PxWeb writes times with dots (05.00.00); the staged stamp is naive UTC, as the warehouse keeps it."""
+    from ingestion.catalogue import LABOUR_MARKET
+    from ingestion.http import make_session
+    from ingestion.pxweb import _iso_updated
+
+    assert _iso_updated("2026-07-21T05.00.00Z") == "2026-07-21T05:00:00Z"
+    assert _iso_updated("2026-07-21") == "2026-07-21" and _iso_updated(None) is None
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    landed = land_pxweb_table(settings, make_session(settings), LABOUR_MARKET)
+    stamps = tidy_pxweb_table(landed.path)["source_updated_at"]
+    expected = pd.Timestamp(landed.manifest.source_updated).tz_convert("UTC").tz_localize(None)
+    assert str(stamps.dtype).startswith("datetime64") and (stamps == expected).all()
