@@ -210,6 +210,11 @@ def test_the_sample_municipality_areas_pass(municipality_areas: pd.DataFrame) ->
     _every_check_has_its_case(result, AREA_CASES)
 
 
+def test_a_failed_table_check_reports_what_it_observed(municipality_areas: pd.DataFrame) -> None:
+    (failure,) = validate_municipality_areas(municipality_areas.iloc[:200]).failures
+    assert failure.description == "about 300 municipalities" and failure.observed == 200
+
+
 @pytest.mark.parametrize("check", sorted(AREA_CASES))
 def test_each_municipality_area_expectation_catches_its_case(municipality_areas: pd.DataFrame, check: str) -> None:
     broken = AREA_CASES[check](municipality_areas.copy())
