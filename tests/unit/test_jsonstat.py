@@ -183,3 +183,12 @@ def test_release_stamp_without_time_or_metadata() -> None:
     assert pxweb_json_updated({"metadata": [{"updated": "2026-07-21"}]}) == "2026-07-21"
     assert pxweb_json_updated({"metadata": [{}]}) is None
     assert pxweb_json_updated({}) is None
+
+
+def test_one_status_for_the_whole_table_marks_every_cell() -> None:
+    """json-stat2 allows `status` as one string that applies to every cell."""
+    doc = _small_doc("list", "dense", "list")
+    doc["value"] = [None] * len(SMALL_CELLS)
+    doc["status"] = ".."
+    frame = parse_jsonstat2(doc, "test")
+    assert frame["status"].tolist() == [".."] * len(SMALL_CELLS) and frame["value"].isna().all()

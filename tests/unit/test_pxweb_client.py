@@ -218,3 +218,40 @@ def test_release_stamp_with_dots_is_read_as_utc_without_a_zone(tmp_path: Path) -
     stamps = tidy_pxweb_table(landed.path)["source_updated_at"]
     expected = pd.Timestamp(landed.manifest.source_updated).tz_convert("UTC").tz_localize(None)
     assert str(stamps.dtype).startswith("datetime64") and (stamps == expected).all()
+
+
+def _answer(dimensions: dict[str, list[str]]) -> dict:
+    """A json-stat2 answer holding these dimensions and codes."""
+    return {
+        "class": "dataset",
+        "id": list(dimensions),
+        "dimension": {
+            d: {"category": {"index": {c: i for i, c in enumerate(codes)}}} for d, codes in dimensions.items()
+        },
+    }
+
+
+ASKED = {
+    "query": [
+        {"code": "Alue", "selection": {"filter": "item", "values": ["KU091", "KU564"]}},
+        {"code": "Tiedot", "selection": {"filter": "all", "values": ["*"]}},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"Alue": ["KU091", "KU564", "KU049"], "Tiedot": ["x"]}, r"Alue = 'KU049': code in the answer that was not"),
+        ({"Alue": ["KU091"], "Tiedot": ["x"]}, r"Alue = 'KU564': asked-for code missing from the answer"),
+        ({"Alue": ["KU091", "KU564"], "Tiedot": ["x"], "Vuosi": ["2026"]}, r"'Vuosi': in the answer but not in"),
+        ({"Alue": ["KU091", "KU564"]}, r"'Tiedot': asked for but missing from the answer"),
+    ],
+    ids=["foreign code", "missing code", "foreign dimension", "missing dimension"],
+)
+def test_an_answer_with_other_codes_than_asked_names_them(answer: dict[str, list[str]], problem: str) -> None:
+    from ingestion.pxweb import check_answer
+
+    check_answer("12r5", ASKED, _answer({"Alue": ["KU564", "KU091"], "Tiedot": ["a", "b"]}))  # as asked, any order
+    with pytest.raises(SourceError, match=problem):
+        check_answer("12r5", ASKED, _answer(answer))
