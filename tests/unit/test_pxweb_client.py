@@ -255,3 +255,18 @@ def test_an_answer_with_other_codes_than_asked_names_them(answer: dict[str, list
     check_answer("12r5", ASKED, _answer({"Alue": ["KU564", "KU091"], "Tiedot": ["a", "b"]}))  # as asked, any order
     with pytest.raises(SourceError, match=problem):
         check_answer("12r5", ASKED, _answer(answer))
+
+
+def test_metadata_variables_keep_their_time_and_elimination_flags() -> None:
+    doc = {
+        "variables": [
+            {"code": "Vuosi", "text": "Vuosi", "values": ["2025"], "time": True},
+            {"code": "Ikä", "values": ["SSS", "15-19"], "valueTexts": ["Yhteensä", "15-19"], "elimination": True},
+            {"code": "Alue", "text": "Alue", "values": ["KU091"]},
+        ]
+    }
+    meta = parse_metadata("11re", doc)
+    flags = [(v.code, v.text, v.time, v.elimination) for v in meta.variables]
+    assert flags == [("Vuosi", "Vuosi", True, False), ("Ikä", "Ikä", False, True), ("Alue", "Alue", False, False)]
+    assert meta.title == "", "a response without a title has none"
+    assert parse_metadata("11re", doc | {"title": "Väestö"}).title == "Väestö"
