@@ -177,25 +177,29 @@ def _mutation_patterns(group: str) -> list[str]:
     return [p + (f"*{MUTATION_SAMPLE[group]}" if MUTATION_SAMPLE[group] else "") for p in MUTATION_GROUPS[group]]
 
 
-def _mutation_table(results: dict[str, dict]) -> list[str]:
+def _mutation_table(results: dict[str, dict], equivalents: dict[str, str]) -> list[str]:
     """The score table: one row per module and one per group, from the per-group results."""
     rows = [
-        "| group | module | mutants | killed | survived | timeout | no tests | not checked | score % | minutes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| group | module | mutants | killed | survived | of them equivalent | timeout | no tests | not checked"
+        " | score % | score without equivalents % | minutes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for group in [g for g in MUTATION_GROUPS if g in results]:
         status = results[group]["status"]
         modules = sorted({n.rsplit(".", 1)[0] for n in status})
         for module in [*modules, f"**{group}**"]:
-            mine = [s for n, s in status.items() if module.startswith("**") or n.rsplit(".", 1)[0] == module]
+            names = [n for n in status if module.startswith("**") or n.rsplit(".", 1)[0] == module]
+            mine = [status[n] for n in names]
             killed, survived, timeout, untested = (mine.count(s) for s in ("killed", "survived", "timeout", "no tests"))
+            equivalent = sum(status[n] == "survived" and n in equivalents for n in names)
             decided = killed + survived + timeout
             score = f"{100 * (killed + timeout) / decided:.1f}" if decided else "–"
+            real = f"{100 * (killed + timeout) / (decided - equivalent):.1f}" if decided > equivalent else "–"
             took = results[group]["minutes"], results[group].get("rerun_minutes")
             minutes = f"{took[0]:.0f}" + (f" + {took[1]:.0f}" if took[1] else "") if module.startswith("**") else ""
             rows.append(
-                f"| {group} | {module} | {len(mine)} | {killed} | {survived} | {timeout} | {untested}"
-                f" | {len(mine) - decided - untested} | {score} | {minutes} |"
+                f"| {group} | {module} | {len(mine)} | {killed} | {survived} | {equivalent} | {timeout} | {untested}"
+                f" | {len(mine) - decided - untested} | {score} | {real} | {minutes} |"
             )
     return rows
 
@@ -207,8 +211,8 @@ def mutation() -> None:
     parsers, staging, quality, serving. Each group's results are kept in artifacts/mutation_results.json, so
     groups can be run one at a time; `group:rerun` runs the group's stored survivors and unchecked mutants
     again (after adding tests, or a stopped run), `group:survivors` only its survivors; --report-only rereads
-    the named groups from mutants/ (after a stopped run) and rewrites the report. Outside the default test
-    run: it takes tens of minutes on two shared cores.
+    the named groups from mutants/ (after a stopped run; none named: none reread) and rewrites the report.
+    Outside the default test run: it takes tens of minutes on two shared cores.
     """
     import fnmatch
     import json
@@ -233,10 +237,10 @@ def mutation() -> None:
             again = ("survived",) if mode == "survivors" else ("survived", "not checked")
             stored = results.get(group, {}).get("status", {}) if mode else {}
             selected[arg] = [n for n, s in stored.items() if s in again] if mode else _mutation_patterns(group)
-    if not selected:
+    if not selected and "--report-only" not in args:  # --report-only alone rewrites the report from the results
         selected = {g: _mutation_patterns(g) for g in MUTATION_GROUPS}
     selected = {a: p for a, p in selected.items() if p}  # a rerun with nothing left to rerun
-    if "--dbt-only" not in args:
+    if "--dbt-only" not in args and selected:
         patterns = [p for g in selected.values() for p in g]
         started = time.monotonic()
         if "--report-only" not in args:
@@ -271,9 +275,9 @@ def mutation() -> None:
                 took = results.get(group, {}).get("minutes", 0.0) if "--report-only" in args else took
                 results[group] = {"minutes": took, "patterns": wanted, "status": mine}
         MUTATION_RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    rows = _mutation_table(results)
-    print("\n".join(rows))
     equivalents = tomllib.loads(MUTATION_EQUIVALENTS.read_text(encoding="utf-8")).get("equivalent", {})
+    rows = _mutation_table(results, equivalents)
+    print("\n".join(rows))
     survivors = sorted(n for g in results.values() for n, s in g["status"].items() if s == "survived")
     lines = [
         "# Mutation report",
@@ -288,8 +292,10 @@ def mutation() -> None:
         "",
         *(f"- {g}: {MUTATION_SAMPLE[g] or 'every mutant'}" for g in MUTATION_GROUPS),
         "",
-        "score = (killed + timeout) / (killed + survived + timeout); *no tests* = no selected unit test calls",
-        "the function; minutes = wall time of the group's run on two shared cores.",
+        "score = (killed + timeout) / (killed + survived + timeout); the score without equivalents leaves out the",
+        "survivors judged equivalent (below); *no tests* = no selected unit test calls the function; *not checked*",
+        "= the run was stopped before it; minutes = wall time of the group's run on two shared cores (+ a rerun of",
+        "its survivors and unchecked mutants after tests were added).",
         "",
         *rows,
         "",
