@@ -227,6 +227,7 @@ def mutation() -> None:
     report = ROOT / "artifacts" / "mutation_report.md"
     report.parent.mkdir(exist_ok=True)
     results = json.loads(MUTATION_RESULTS.read_text(encoding="utf-8")) if MUTATION_RESULTS.exists() else {}
+    equivalents = tomllib.loads(MUTATION_EQUIVALENTS.read_text(encoding="utf-8")).get("equivalent", {})
     # mutant-name patterns per group named: GROUP runs its sample afresh, GROUP:rerun only the mutants its
     # stored results list as survived or not checked (after new tests, or a stopped run), GROUP:survivors
     # only the survivors
@@ -237,6 +238,7 @@ def mutation() -> None:
             again = ("survived",) if mode == "survivors" else ("survived", "not checked")
             stored = results.get(group, {}).get("status", {}) if mode else {}
             selected[arg] = [n for n, s in stored.items() if s in again] if mode else _mutation_patterns(group)
+            selected[arg] = [n for n in selected[arg] if n not in equivalents]  # rerunning them would change nothing
     if not selected and "--report-only" not in args:  # --report-only alone rewrites the report from the results
         selected = {g: _mutation_patterns(g) for g in MUTATION_GROUPS}
     selected = {a: p for a, p in selected.items() if p}  # a rerun with nothing left to rerun
@@ -275,7 +277,6 @@ def mutation() -> None:
                 took = results.get(group, {}).get("minutes", 0.0) if "--report-only" in args else took
                 results[group] = {"minutes": took, "patterns": wanted, "status": mine}
         MUTATION_RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    equivalents = tomllib.loads(MUTATION_EQUIVALENTS.read_text(encoding="utf-8")).get("equivalent", {})
     rows = _mutation_table(results, equivalents)
     print("\n".join(rows))
     survivors = sorted(n for g in results.values() for n, s in g["status"].items() if s == "survived")
