@@ -337,6 +337,9 @@ def test_kony_bankruptcies_by_region_and_month(tmp_path: Path) -> None:
     bad = tidy.copy()
     bad.loc[0, "area_code"] = "KU564"
     assert "areas" in validate_bankruptcies(bad).summary()
+    negative = tidy.copy()
+    negative.loc[negative["value"].notna().idxmax(), "value"] = -1
+    assert {f.description for f in validate_bankruptcies(negative).failures} == {"counts are non-negative"}
 
 
 def test_tol_2008_sections_and_divisions_in_three_languages(tmp_path: Path) -> None:

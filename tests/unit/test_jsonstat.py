@@ -167,6 +167,12 @@ def test_pxweb_json_row_not_matching_the_columns_is_refused(row: tuple[list[str]
         parse_pxweb_json(_pxweb_doc(row), "12r5")
 
 
+@pytest.mark.parametrize("row", [{"key": ["KU091", "2026M06"]}, {"values": [1, 2]}], ids=["no values", "no key"])
+def test_pxweb_json_row_without_key_or_values_is_refused(row: dict) -> None:
+    with pytest.raises(SourceError, match=r"^12r5: data\.key/values = .*row does not match the columns"):
+        parse_pxweb_json({"columns": _COLUMNS, "data": [row]}, "12r5")
+
+
 def test_pxweb_json_value_that_is_not_a_number_names_the_cell() -> None:
     doc = _pxweb_doc((["KU091", "2026M06"], ["12", "n/a"]))
     with pytest.raises(SourceError, match=r"^12r5: data\[\['KU091', '2026M06'\]\]\.TYOTOSUUS = 'n/a': not a number"):
@@ -177,3 +183,12 @@ def test_release_stamp_without_time_or_metadata() -> None:
     assert pxweb_json_updated({"metadata": [{"updated": "2026-07-21"}]}) == "2026-07-21"
     assert pxweb_json_updated({"metadata": [{}]}) is None
     assert pxweb_json_updated({}) is None
+
+
+def test_one_status_for_the_whole_table_marks_every_cell() -> None:
+    """json-stat2 allows `status` as one string that applies to every cell."""
+    doc = _small_doc("list", "dense", "list")
+    doc["value"] = [None] * len(SMALL_CELLS)
+    doc["status"] = ".."
+    frame = parse_jsonstat2(doc, "test")
+    assert frame["status"].tolist() == [".."] * len(SMALL_CELLS) and frame["value"].isna().all()

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import requests
 from requests.adapters import BaseAdapter
@@ -242,6 +243,8 @@ def test_an_unmappable_schema_names_expected_and_found_fields() -> None:
     )
     with pytest.raises(SourceError, match=r"expected month \(vuosikuukausi, or vuosi and kuukausi_nro\)"):
         map_fields([c for c in columns if c != "vuosikuukausi"] + ["saaja_lkm"], WHERE)
+    with pytest.raises(SourceError, match=r"expected euros_paid \(maksettu_eur or maksetut_eur\), found"):
+        map_fields([c for c in columns if c != "maksettu_eur"] + ["saaja_lkm"], WHERE)
 
 
 def test_header_differing_from_package_json_duplicates_and_missing_totals_fail() -> None:
@@ -340,3 +343,104 @@ def test_drifted_header_fails_landing_and_keeps_the_good_version(tmp_path: Path)
         "ok",
         "failed",
     ]
+
+
+def _layout(descriptor: dict[str, Any]) -> Any:
+    return read_descriptor(json.dumps(descriptor).encode(), WHERE)
+
+
+def test_the_csv_resource_is_found_by_its_format_or_its_path() -> None:
+    """A Data Package's CSV entry: format `CSV` in any case, or a path ending in .csv when format is absent."""
+    resource = _area_descriptor()["resources"][0]
+    readme = {"path": "lueminut.txt", "format": "txt", "schema": resource["schema"]}
+    by_format = resource | {"path": "data", "format": "CSV"}
+    by_path = {k: v for k, v in resource.items() if k != "format"} | {"path": "data.csv"}
+    for chosen in (by_format, by_path):
+        assert _layout({"resources": [readme, chosen]}).path == chosen["path"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF-8", "utf_8", "utf8"])
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(encoding: str) -> None:
+    descriptor = _area_descriptor()
+    descriptor["resources"][0]["encoding"] = encoding
+    layout = _layout(descriptor)
+    frame = read_csv(b"\xef\xbb\xbf" + _rows_csv(layout.names, [_area_row()]), layout, WHERE)
+    assert list(frame.columns) == list(layout.names) and frame["aikatyyppi"].tolist() == ["Kuukausi"]
+
+
+def test_finnish_number_format_and_quoted_text_after_a_space() -> None:
+    """decimalChar ',', groupChar ' ' and skipInitialSpace, as a Finnish export declares them."""
+    names = ["vuosikuukausi", "tyollisyysalue_nro", "tyollisyysalue_nimi", "etuus", "paiva_luokka"]
+    names += ["saaja_lkm", "maksettu_eur"]
+    euro = {"name": "maksettu_eur", "type": "number", "decimalChar": ",", "groupChar": " "}
+    fields = [{"name": n, "type": "integer" if n == "saaja_lkm" else "string"} for n in names[:-1]] + [euro]
+    descriptor = {
+        "path": "data.csv",
+        "dialect": {"delimiter": ";", "skipInitialSpace": True},
+        "schema": {"fields": fields},
+    }
+    body = (
+        ";".join(names) + '\n202401; 24; "Oulun seutu; Kainuu"; Työmarkkinatuki; Yhteensä; 1204; 1 234 567,5\n'
+    ).encode()
+    frame = read_csv(body, _layout(descriptor), WHERE)
+    assert frame["tyollisyysalue_nimi"].tolist() == ["Oulun seutu; Kainuu"]
+    assert frame["saaja_lkm"].tolist() == [1204.0] and frame["maksettu_eur"].tolist() == [1234567.5]
+
+
+def test_sex_totals_are_used_and_a_package_without_age_groups_is_read() -> None:
+    names = ["vuosikuukausi", "tyollisyysalue_nro", "tyollisyysalue_nimi", "etuus", "paiva_luokka", "sukupuoli"]
+    names += ["saaja_lkm", "maksettu_eur"]
+    fields = [{"name": n, "type": "number" if n in ("saaja_lkm", "maksettu_eur") else "string"} for n in names]
+    base = {"vuosikuukausi": "202401", "etuus": "Työmarkkinatuki", "paiva_luokka": "Yhteensä"}
+    rows = [
+        base | {"tyollisyysalue_nro": "24", "tyollisyysalue_nimi": "Oulun seutu", "sukupuoli": sex, "saaja_lkm": n}
+        for sex, n in (("Yhteensä", 10), ("Mies", 4), ("Nainen", 6))
+    ]
+    rows.append(base | {"tyollisyysalue_nimi": "Tuntematon", "sukupuoli": "Yhteensä", "saaja_lkm": 2})
+    descriptor = {"path": "data.csv", "schema": {"fields": fields}}
+    tidy = tidy_benefit(read_csv(_rows_csv(names, rows), _layout(descriptor), WHERE), WHERE)
+    got = tidy[["area_code_in_source", "employment_area_code", "is_pooled_area", "recipients"]]
+    assert got.values.tolist() == [["", None, True, 2.0], ["24", "TA24", False, 10.0]]
+
+
+def test_two_rows_for_one_cell_are_refused_even_with_different_figures() -> None:
+    layout = _layout(_area_descriptor())
+    rows = [_area_row(saaja_lkm=10), _area_row(saaja_lkm=11)]
+    with pytest.raises(SourceError, match="duplicate row"):
+        tidy_benefit(read_csv(_rows_csv(layout.names, rows), layout, WHERE), WHERE)
+
+
+def test_every_dialect_setting_package_json_declares_is_used() -> None:
+    names = ["vuosikuukausi", "tyollisyysalue_nro", "tyollisyysalue_nimi", "saaja_lkm"]
+    fields = [{"name": n, "type": "integer" if n == "saaja_lkm" else "string"} for n in names]
+    dialect = {"delimiter": "|", "quoteChar": "'", "doubleQuote": False, "escapeChar": "\\", "skipInitialSpace": True}
+    resource = {"path": "tuki.csv", "encoding": "latin-1", "dialect": dialect}
+    layout = _layout(resource | {"schema": {"fields": fields, "missingValues": ["", "-"]}})
+    assert (layout.path, layout.double_quote, layout.missing_values) == ("tuki.csv", False, ("", "-"))
+    body = "vuosikuukausi|tyollisyysalue_nro|tyollisyysalue_nimi|saaja_lkm\n"
+    body += "202401| 24| 'Oulun seutu | Koillismaa'| 10\n202401| 25| 'Kemi\\'n seutu'| -\n"
+    frame = read_csv(body.encode("latin-1"), layout, WHERE)
+    assert frame["tyollisyysalue_nimi"].tolist() == ["Oulun seutu | Koillismaa", "Kemi'n seutu"]
+    assert frame["saaja_lkm"].iloc[0] == 10.0 and pd.isna(frame["saaja_lkm"].iloc[1])
+
+
+def test_dialect_defaults_when_package_json_declares_none() -> None:
+    layout = _layout({"schema": {"fields": [{"name": "saaja_lkm"}]}})
+    assert (layout.path, layout.delimiter, layout.quote_char, layout.escape_char) == ("data.csv", ",", '"', None)
+    assert layout.double_quote and not layout.skip_initial_space and layout.missing_values == ("",)
+    assert layout.encoding.lower() == "utf-8" and layout.fields[0].type == "string"
+
+
+@pytest.mark.parametrize(
+    ("resource", "message"),
+    [
+        ({"dialect": {"header": False}, "schema": {"fields": [{"name": "a"}]}}, "without a header row"),
+        ({"schema": {"fields": []}}, "no field list"),
+        ({"schema": {"fields": ["saaja_lkm"]}}, "a field without a name"),
+        ({"schema": {"fields": [{"name": " "}]}}, "a field without a name"),
+    ],
+    ids=["no header", "no fields", "field not an object", "blank name"],
+)
+def test_a_package_json_that_cannot_describe_the_csv_is_refused(resource: dict[str, Any], message: str) -> None:
+    with pytest.raises(SourceError, match=message):
+        _layout(resource)

@@ -53,6 +53,11 @@ def test_sample_12ti_fetches_only_the_latest_months(tmp_path: Path) -> None:
     tidy = tidy_occupations(landed.path)
     assert tidy["period"].nunique() == 25 and (tidy["status"] == "...").any()
     assert validate_occupations(tidy).success
+    bad = tidy.copy()
+    bad.loc[bad["occupation_code"] == bad["occupation_code"].iloc[0], "occupation_code"] = "25AB"
+    assert {f.description for f in validate_occupations(bad).failures} == {
+        "4-digit occupation codes (or X… unknown classes)"
+    }
 
 
 def test_occupation_classification_in_three_languages(tmp_path: Path) -> None:

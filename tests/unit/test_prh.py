@@ -713,10 +713,10 @@ def test_company_forms_flag_housing_and_mutual_property_companies_by_description
     # a header line, CRLF, a BOM and extra columns are tolerated; the codes come from the list, not from here
     other = (
         "\ufeffKoodi\tSelite\r\n7\tAsunto-osakeyhtiö\tx\r\n\r\n"
-        "99\tKeskinäinen kiinteistöosakeyhtiö\r\n1\tOsakeyhtiö\r\n"
+        "99\tKeskinäinen kiinteistöosakeyhtiö\r\n1\tOsakeyhtiö\r\nAY\tAvoin yhtiö\r\n"
     )
     forms = {r["company_form_code"]: r["is_housing_or_property_company"] for r in parse_company_forms(other)}
-    assert forms == {"7": True, "99": True, "1": False}
+    assert forms == {"7": True, "99": True, "1": False, "AY": False}, "a code may be letters"
 
 
 @pytest.mark.parametrize(
@@ -732,6 +732,8 @@ def test_a_company_form_list_that_cannot_be_read_fails_in_one_sentence(text: str
     with pytest.raises(SourceError, match=problem) as raised:
         parse_company_forms(text)
     assert raised.value.source == "prh" and raised.value.field == "/description?code=YRMU"
+    if "Osakeyhtiö" in text:
+        assert raised.value.value == "16 Osakeyhtiö, 14 Osuuskunta", "the forms that were found"
 
 
 # --- register history -----------------------------------------------------------------------------

@@ -173,3 +173,100 @@ def test_area_variable_fallback_and_ambiguity() -> None:
     both_sss = (_variable("Toimiala", SECTIONS), _variable("Sukupuoli", ["SSS", "1", "2"]), MONTH)
     with pytest.raises(SourceError, match="no single area variable offering KU/MK/SSS codes"):
         _ = TableMetadata("x", "", both_sss).area_variable
+
+
+def _tidy_functions() -> list[tuple[object, object]]:
+    from ingestion import pxweb
+    from ingestion.catalogue import BUSINESS_DYNAMICS, LABOUR_MARKET, OCCUPATIONS, POPULATION, POPULATION_KEY_FIGURES
+
+    return [
+        (LABOUR_MARKET, pxweb.tidy_pxweb_table),
+        (POPULATION, pxweb.tidy_population),
+        (POPULATION_KEY_FIGURES, pxweb.tidy_population_key_figures),
+        (OCCUPATIONS, pxweb.tidy_occupations),
+        (BUSINESS_DYNAMICS, pxweb.tidy_business_dynamics),
+    ]
+
+
+@pytest.mark.parametrize(("dataset", "tidy"), _tidy_functions(), ids=["12r5", "11re", "11ra", "12ti", "14zz"])
+def test_a_period_of_the_wrong_grain_names_the_time_variable(tmp_path: Path, dataset, tidy) -> None:  # type: ignore[no-untyped-def]
+    """A period code the table's grain does not allow fails as the source's error, naming the time variable."""
+    from ingestion.http import make_session
+
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    landed = land_pxweb_table(settings, make_session(settings), dataset)
+    time = landed.manifest.details["dimensions"]["time"]
+    data = sorted(landed.path.glob("data_*.json"))[0]
+    doc = json.loads(data.read_text(encoding="utf-8"))
+    index = doc["dimension"][time]["category"]["index"]
+    index["2026X1"] = index.pop(next(iter(index)))
+    data.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(SourceError, match=rf"{time} = '2026X1': not a"):
+        tidy(landed.path)
+
+
+def test_release_stamp_with_dots_is_read_as_utc_without_a_zone(tmp_path: Path) -> None:
+    """PxWeb writes times with dots (05.00.00); the staged stamp is naive UTC, as the warehouse keeps it."""
+    from ingestion.catalogue import LABOUR_MARKET
+    from ingestion.http import make_session
+    from ingestion.pxweb import _iso_updated
+
+    assert _iso_updated("2026-07-21T05.00.00Z") == "2026-07-21T05:00:00Z"
+    assert _iso_updated("2026-07-21") == "2026-07-21" and _iso_updated(None) is None
+    settings = load_settings(data_dir=tmp_path, mode="sample")
+    landed = land_pxweb_table(settings, make_session(settings), LABOUR_MARKET)
+    stamps = tidy_pxweb_table(landed.path)["source_updated_at"]
+    expected = pd.Timestamp(landed.manifest.source_updated).tz_convert("UTC").tz_localize(None)
+    assert str(stamps.dtype).startswith("datetime64") and (stamps == expected).all()
+
+
+def _answer(dimensions: dict[str, list[str]]) -> dict:
+    """A json-stat2 answer holding these dimensions and codes."""
+    return {
+        "class": "dataset",
+        "id": list(dimensions),
+        "dimension": {
+            d: {"category": {"index": {c: i for i, c in enumerate(codes)}}} for d, codes in dimensions.items()
+        },
+    }
+
+
+ASKED = {
+    "query": [
+        {"code": "Alue", "selection": {"filter": "item", "values": ["KU091", "KU564"]}},
+        {"code": "Tiedot", "selection": {"filter": "all", "values": ["*"]}},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"Alue": ["KU091", "KU564", "KU049"], "Tiedot": ["x"]}, r"Alue = 'KU049': code in the answer that was not"),
+        ({"Alue": ["KU091"], "Tiedot": ["x"]}, r"Alue = 'KU564': asked-for code missing from the answer"),
+        ({"Alue": ["KU091", "KU564"], "Tiedot": ["x"], "Vuosi": ["2026"]}, r"'Vuosi': in the answer but not in"),
+        ({"Alue": ["KU091", "KU564"]}, r"'Tiedot': asked for but missing from the answer"),
+    ],
+    ids=["foreign code", "missing code", "foreign dimension", "missing dimension"],
+)
+def test_an_answer_with_other_codes_than_asked_names_them(answer: dict[str, list[str]], problem: str) -> None:
+    from ingestion.pxweb import check_answer
+
+    check_answer("12r5", ASKED, _answer({"Alue": ["KU564", "KU091"], "Tiedot": ["a", "b"]}))  # as asked, any order
+    with pytest.raises(SourceError, match=problem):
+        check_answer("12r5", ASKED, _answer(answer))
+
+
+def test_metadata_variables_keep_their_time_and_elimination_flags() -> None:
+    doc = {
+        "variables": [
+            {"code": "Vuosi", "text": "Vuosi", "values": ["2025"], "time": True},
+            {"code": "Ikä", "values": ["SSS", "15-19"], "valueTexts": ["Yhteensä", "15-19"], "elimination": True},
+            {"code": "Alue", "text": "Alue", "values": ["KU091"]},
+        ]
+    }
+    meta = parse_metadata("11re", doc)
+    flags = [(v.code, v.text, v.time, v.elimination) for v in meta.variables]
+    assert flags == [("Vuosi", "Vuosi", True, False), ("Ikä", "Ikä", False, True), ("Alue", "Alue", False, False)]
+    assert meta.title == "", "a response without a title has none"
+    assert parse_metadata("11re", doc | {"title": "Väestö"}).title == "Väestö"

@@ -563,6 +563,34 @@ def test_dates_and_periods_have_one_style_per_language(lang: str, day: str, quar
 
 
 @pytest.mark.parametrize(
+    ("month", "quarter"),
+    [(1, "2026 Q1"), (3, "2026 Q1"), (4, "2026 Q2"), (9, "2026 Q3"), (10, "2026 Q4"), (12, "2026 Q4")],
+)
+def test_a_quarter_is_named_from_any_of_its_months(month: int, quarter: str) -> None:
+    from serving.report.text import format_period
+
+    assert format_period("quarter", dt.date(2026, month, 1), "fi") == quarter
+
+
+def test_years_and_missing_periods() -> None:
+    from serving.report.text import format_day, format_period
+
+    assert format_period("year", dt.date(2025, 1, 1), "fi") == "2025"
+    assert format_period("annual_version", dt.date(2025, 1, 1), "en") == "2025"
+    assert format_period("month", None, "sv") == "–"
+    assert format_day(None, "fi") == "–"
+
+
+def test_english_dates_do_not_follow_the_machine_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    import babel.dates
+
+    from serving.report.text import format_day
+
+    monkeypatch.setattr(babel.dates, "LC_TIME", "fi_FI")  # the default locale of a Finnish machine
+    assert format_day(dt.date(2026, 11, 30), "en") == "30 November 2026"
+
+
+@pytest.mark.parametrize(
     ("lang", "expected"),
     [
         ("fi", "22.7.2026 klo 6.41 Suomen aikaa (Europe/Helsinki)"),
@@ -688,3 +716,25 @@ def test_an_area_without_targets_says_none_are_set_and_how_to_add_them(lang: str
     assert LABELS[lang]["no_targets"] in html_text and "kpi_targets.csv" in LABELS[lang]["no_targets"]
     for key in ("kpi_caption", "kpi_caption_example", "kpi_caption_mixed"):
         assert LABELS[lang][key] not in html_text
+
+
+@pytest.mark.parametrize(
+    ("area", "country", "direction", "bound", "expected"),
+    [
+        (12.9, 12.8, "lower_is_better", Bound.EXACT, "same"),
+        (10.5, 10.0, "lower_is_better", Bound.EXACT, "worse"),  # half a point apart is a difference
+        (10.0, 12.8, "lower_is_better", Bound.EXACT, "better"),
+        (14.0, 12.0, "higher_is_better", Bound.EXACT, "better"),
+        (12.0, 12.8, "lower_is_better", Bound.LOWER, None),  # at least 12.0: could be above the country
+        (13.8, 12.8, "lower_is_better", Bound.LOWER, "worse"),  # at least 13.8: above it whatever is hidden
+        (12.8, 12.8, "lower_is_better", Bound.UPPER, None),  # at most 12.8
+        (11.8, 12.8, "lower_is_better", Bound.UPPER, "better"),  # at most 11.8: below it
+        (5.0, 12.8, "lower_is_better", Bound.UNKNOWN, None),
+    ],
+)
+def test_an_area_is_compared_with_the_country_only_as_far_as_its_bound_allows(
+    area: float, country: float, direction: str, bound: Bound, expected: str | None
+) -> None:
+    from serving.report.text import _compare
+
+    assert _compare(area, country, direction, bound) == expected

@@ -93,7 +93,7 @@ def test_a_passing_version_is_promoted_with_its_marker(settings: Settings) -> No
 
 
 def test_the_same_version_again_is_unchanged_and_not_tidied(settings: Settings) -> None:
-    land(settings.landing_dir, "20261120T080000000000Z", [10.0, 20.0])
+    version = land(settings.landing_dir, "20261120T080000000000Z", [10.0, 20.0])
     stager = FrameStager.of(settings, SOURCE, NAME, tidy)
     stage(settings.landing_dir, Dataset(), stager, non_negative)
     staged = stager.path
@@ -104,6 +104,8 @@ def test_the_same_version_again_is_unchanged_and_not_tidied(settings: Settings) 
 
     outcome = stage(settings.landing_dir, Dataset(), FrameStager.of(settings, SOURCE, NAME, no_tidy), non_negative)
     assert outcome.status == "unchanged" and outcome.rows == {NAME: 2} and outcome.validation is None
+    assert outcome.source == SOURCE and outcome.paths == {NAME: staged} and outcome.version == version
+    assert outcome.notes == [("info", f"{SOURCE}/{NAME}: landing version {version.name} is already staged; unchanged")]
     assert staged.stat().st_mtime_ns == before
 
 
@@ -161,9 +163,11 @@ def test_a_version_that_fails_to_tidy_leaves_the_files_untouched(settings: Setti
     stager = FrameStager.of(settings, SOURCE, NAME, tidy)
     stage(settings.landing_dir, Dataset(), stager, non_negative)
     good_bytes = stager.path.read_bytes()
-    land(settings.landing_dir, "20261127T080000000000Z", [])
+    empty = land(settings.landing_dir, "20261127T080000000000Z", [])
     outcome = stage(settings.landing_dir, Dataset(), stager, non_negative)
     assert outcome.status == "failed" and outcome.validation is None
+    assert outcome.source == SOURCE and outcome.paths == {NAME: stager.path} and outcome.rows == {}
+    assert outcome.version == empty and outcome.manifest is not None and outcome.manifest.version == empty.name
     assert "no cells in this version" in outcome.failure
     assert stager.path.read_bytes() == good_bytes
     assert not (settings.staging_dir / "_quarantine").exists()
@@ -176,10 +180,19 @@ def test_no_good_version_yet_stages_an_empty_file_of_the_declared_schema(setting
     marker.write_text("an older version", encoding="utf-8")
     outcome = stage(settings.landing_dir, Dataset(), stager, always_fails)
     assert outcome.status == "not_yet_available" and outcome.rows == {NAME: 0}
+    assert outcome.source == SOURCE and outcome.paths == {NAME: stager.path}
     table = pq.read_table(stager.path)
     assert table.num_rows == 0 and table.schema.equals(schema_of(SOURCE, NAME), check_metadata=False)
     assert not marker.exists(), "the first version that lands is tidied and validated"
     assert outcome.notes == [("warning", f"{SOURCE}/{NAME}: not yet available; staged an empty file")]
+
+
+def test_no_version_and_nothing_staged_before_stages_an_empty_file(settings: Settings) -> None:
+    """The first run before anything has landed: no marker to remove, and that is fine."""
+    stager = FrameStager.of(settings, SOURCE, NAME, tidy)
+    outcome = stage(settings.landing_dir, Dataset(), stager, always_fails)
+    assert outcome.status == "not_yet_available" and outcome.rows == {NAME: 0}
+    assert pq.read_table(stager.path).num_rows == 0
 
 
 def test_prh_plugs_in_its_own_writer(settings: Settings) -> None:
