@@ -1,22 +1,31 @@
-{#- A number as text for alert sentences: decimals by the indicator's unit (persons and vacancies 0,
-    percent 1, ratio 3), a decimal comma in Finnish, a leading sign when signed. precise adds one
-    decimal to percents and ratios, for a value and a band edge that would otherwise round alike. -#}
-{% macro format_indicator_number(expression, unit_column, language='en', signed=false, precise=false) -%}
-{%- set sign = '+' if signed else '' -%}
+{#- A number as text for alert sentences, written the way the report writes it (serving/report/text.py):
+    decimals by the indicator's unit (persons and vacancies 0, percent 1, ratio 3); thousands grouped
+    with a no-break space and a decimal comma in Finnish and Swedish, a comma and a decimal point in
+    English; a leading sign when signed. precise adds one decimal to percents and ratios, for a value
+    and a band edge that would otherwise round alike. with_unit appends the unit of a percent: ' %' for
+    a value, percentage points for a signed change (a change of a rate is a difference of percentages),
+    so that a range can carry it once, on its upper edge. -#}
+{% macro format_indicator_number(expression, unit_column, language='en', signed=false, precise=false, with_unit=true) -%}
 {%- set extra = 1 if precise else 0 -%}
-{%- set formatted -%}
-printf(
-    case {{ unit_column }}
-        when 'percent' then '%{{ sign }}.{{ 1 + extra }}f'
-        when 'ratio' then '%{{ sign }}.{{ 3 + extra }}f'
-        else '%{{ sign }}.0f'
-    end,
-    {{ expression }}
-)
+{%- set decimals -%}
+case {{ unit_column }} when 'percent' then {{ 1 + extra }} when 'ratio' then {{ 3 + extra }} else 0 end
 {%- endset -%}
-{%- if language == 'fi' -%}
-replace({{ formatted }}, '.', ',')
-{%- else -%}
-{{ formatted }}
-{%- endif -%}
+{%- set rounded = 'round(' ~ expression ~ ', ' ~ decimals ~ ')' -%}
+{%- set digits = "printf('%,.' || (" ~ decimals ~ ") || 'f', abs(" ~ rounded ~ "))" -%}
+{%- set percent_unit = {'fi': ' %', 'sv': ' %', 'en': '%'}[language] -%}
+{%- set points_unit = {'fi': ' %-yks.', 'sv': ' procentenheter', 'en': ' percentage points'}[language] -%}
+(
+    case
+        when {{ rounded }} < 0 then '-'
+        {% if signed %}else '+'{% else %}else ''{% endif %}
+    end
+    {%- if language in ('fi', 'sv') %}
+    || replace(replace({{ digits }}, ',', ' '), '.', ',')
+    {%- else %}
+    || {{ digits }}
+    {%- endif %}
+    {%- if with_unit %}
+    || case when {{ unit_column }} = 'percent' then '{{ points_unit if signed else percent_unit }}' else '' end
+    {%- endif %}
+)
 {%- endmacro %}

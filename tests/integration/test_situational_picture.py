@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from statsmodels.tsa.seasonal import STL
 
+from serving.report.text import PERCENT_SIGN, POINTS_UNIT, format_number
 from tests.conftest import CliRun
 
 pytestmark = pytest.mark.integration
@@ -373,6 +374,18 @@ def test_alerts_explain_themselves(serving: duckdb.DuckDBPyConnection) -> None:
     assert (changes["residual"].abs() > changes["threshold"]).all()
     assert (changes["observed_value"] - changes["reference_value"] - changes["residual"]).abs().max() < 1e-6
     assert changes["explanation_en"].str.contains("(limit 3)", regex=False).all()
+    # each sentence writes its observed figure the way the report writes numbers, with the unit of a
+    # percent: ' %' for a value, percentage points for a change
+    units = dict(serving.execute("SELECT indicator_code, unit FROM dim_indicator").fetchall())
+    statistical = pd.concat([unusual, changes])
+    assert {"percent", "persons"} <= {units[code] for code in statistical["indicator_code"]}
+    for alert in statistical.itertuples():
+        unit, signed = units[alert.indicator_code], alert.alert_type == "unusual_change_12m"
+        for lang in ("fi", "sv", "en"):
+            written = format_number(alert.observed_value, lang, {"percent": 2, "ratio": 4}.get(unit, 0), signed)
+            if unit == "percent":
+                written += POINTS_UNIT[lang] if signed else PERCENT_SIGN[lang]
+            assert written in getattr(alert, f"explanation_{lang}"), (written, alert)
     kpi = serving.execute(
         "SELECT area_code, indicator_code FROM mart_kpi_progress "
         "WHERE is_latest_actual AND status IN ('at_risk', 'off_track') ORDER BY 1, 2"

@@ -147,7 +147,9 @@ unusual_month_alerts as (
         || ' (' || strftime(unusual_months.month, '%m/%Y') || ')'
         || case when unusual_months.residual > 0 then ' ylitti' else ' jäi alle' end
         || ' vaihteluvälin '
-        || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'fi', precise=true) }}
+        || {{ format_indicator_number(
+            'unusual_months.band_low', 'indicators.unit', 'fi', precise=true, with_unit=false
+        ) }}
         || '–'
         || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'fi', precise=true) }}
         || ', jonka trendi ja tavallinen kausivaihtelu ennustavat (odotettu '
@@ -157,17 +159,19 @@ unusual_month_alerts as (
         || ' on ' || replace(printf('%.1f', abs(unusual_months.z_score)), '.', ',')
         || '-kertainen alueen tavalliseen kuukausivaihteluun nähden).' as explanation_fi,
         coalesce(areas.name_sv, areas.name_fi) || ', ' || lower(indicators.name_sv) || ': värdet '
-        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'fi', precise=true) }}
+        || {{ format_indicator_number('unusual_months.value', 'indicators.unit', 'sv', precise=true) }}
         || ' (' || strftime(unusual_months.month, '%m/%Y') || ')'
         || case when unusual_months.residual > 0 then ' låg över' else ' låg under' end
         || ' intervallet '
-        || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'fi', precise=true) }}
+        || {{ format_indicator_number(
+            'unusual_months.band_low', 'indicators.unit', 'sv', precise=true, with_unit=false
+        ) }}
         || '–'
-        || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'fi', precise=true) }}
+        || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'sv', precise=true) }}
         || ' som trenden och den vanliga säsongsvariationen förutsäger (väntat '
-        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'fi', precise=true) }}
+        || {{ format_indicator_number('unusual_months.expected_value', 'indicators.unit', 'sv', precise=true) }}
         || '; avvikelsen '
-        || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'fi', true, true) }}
+        || {{ format_indicator_number('unusual_months.residual', 'indicators.unit', 'sv', true, true) }}
         || ' är ' || replace(printf('%.1f', abs(unusual_months.z_score)), '.', ',')
         || ' gånger områdets vanliga månadsvariation).' as explanation_sv,
         coalesce(areas.name_en, areas.name_fi) || ', ' || lower(indicators.name_en) || ': the value '
@@ -175,7 +179,9 @@ unusual_month_alerts as (
         || ' (' || strftime(unusual_months.month, '%m/%Y') || ')'
         || case when unusual_months.residual > 0 then ' was above' else ' was below' end
         || ' the range '
-        || {{ format_indicator_number('unusual_months.band_low', 'indicators.unit', 'en', precise=true) }}
+        || {{ format_indicator_number(
+            'unusual_months.band_low', 'indicators.unit', 'en', precise=true, with_unit=false
+        ) }}
         || '–'
         || {{ format_indicator_number('unusual_months.band_high', 'indicators.unit', 'en', precise=true) }}
         || ' that the trend and the usual seasonal variation predict (expected '
@@ -283,7 +289,9 @@ unusual_change_alerts as (
         || ', kun sarjan tavallinen vuosimuutos edellisten {{ history_months }} kuukauden aikana on '
         || {{ format_indicator_number('unusual_changes.usual_change', 'indicators.unit', 'fi', true, true) }}
         || ' (vaihteluväli '
-        || {{ format_indicator_number('unusual_changes.band_low', 'indicators.unit', 'fi', true, true) }}
+        || {{ format_indicator_number(
+            'unusual_changes.band_low', 'indicators.unit', 'fi', true, true, with_unit=false
+        ) }}
         || '…'
         || {{ format_indicator_number('unusual_changes.band_high', 'indicators.unit', 'fi', true, true) }}
         || '); ero on ' || replace(printf('%.2f', abs(unusual_changes.z_score)), '.', ',')
@@ -291,13 +299,15 @@ unusual_change_alerts as (
         coalesce(areas.name_sv, areas.name_fi) || ', ' || lower(indicators.name_sv) || ': trenden ändrades på ett år ('
         || strftime(unusual_changes.month_year_before, '%m/%Y') || '–' || strftime(unusual_changes.month, '%m/%Y')
         || ') med '
-        || {{ format_indicator_number('unusual_changes.change_12m', 'indicators.unit', 'fi', true, true) }}
+        || {{ format_indicator_number('unusual_changes.change_12m', 'indicators.unit', 'sv', true, true) }}
         || ', medan seriens vanliga årsförändring under de föregående {{ history_months }} månaderna är '
-        || {{ format_indicator_number('unusual_changes.usual_change', 'indicators.unit', 'fi', true, true) }}
+        || {{ format_indicator_number('unusual_changes.usual_change', 'indicators.unit', 'sv', true, true) }}
         || ' (intervall '
-        || {{ format_indicator_number('unusual_changes.band_low', 'indicators.unit', 'fi', true, true) }}
+        || {{ format_indicator_number(
+            'unusual_changes.band_low', 'indicators.unit', 'sv', true, true, with_unit=false
+        ) }}
         || '…'
-        || {{ format_indicator_number('unusual_changes.band_high', 'indicators.unit', 'fi', true, true) }}
+        || {{ format_indicator_number('unusual_changes.band_high', 'indicators.unit', 'sv', true, true) }}
         || '); skillnaden är ' || replace(printf('%.2f', abs(unusual_changes.z_score)), '.', ',')
         || ' gånger årsförändringarnas vanliga spridning (gräns {{ change_k }}).' as explanation_sv,
         coalesce(areas.name_en, areas.name_fi) || ', ' || lower(indicators.name_en) || ': the trend changed by '
@@ -307,7 +317,9 @@ unusual_change_alerts as (
         || '), while the series'' usual 12-month change in the previous {{ history_months }} months is '
         || {{ format_indicator_number('unusual_changes.usual_change', 'indicators.unit', 'en', true, true) }}
         || ' (range '
-        || {{ format_indicator_number('unusual_changes.band_low', 'indicators.unit', 'en', true, true) }}
+        || {{ format_indicator_number(
+            'unusual_changes.band_low', 'indicators.unit', 'en', true, true, with_unit=false
+        ) }}
         || ' to '
         || {{ format_indicator_number('unusual_changes.band_high', 'indicators.unit', 'en', true, true) }}
         || '); the difference is ' || printf('%.2f', abs(unusual_changes.z_score))
@@ -348,7 +360,7 @@ kpi_alerts as (
         || {{ format_indicator_number('kpi_progress.expected_value', 'indicators.unit', 'fi') }}
         || case when kpi_progress.is_example then ' (esimerkkitavoite).' else '.' end as explanation_fi,
         coalesce(areas.name_sv, areas.name_fi) || ': målet "' || lower(indicators.name_sv) || ' '
-        || {{ format_indicator_number('kpi_progress.target_value', 'indicators.unit', 'fi') }}
+        || {{ format_indicator_number('kpi_progress.target_value', 'indicators.unit', 'sv') }}
         || ' senast ' || strftime(kpi_progress.target_month, '%m/%Y') || '" '
         || case
             when kpi_progress.status = 'off_track' and coalesce(kpi_progress.previous_status, '') != 'off_track'
@@ -356,9 +368,9 @@ kpi_alerts as (
             when kpi_progress.status = 'off_track' then 'ligger efter planen'
             else 'riskerar att hamna efter'
         end
-        || ': nu ' || {{ format_indicator_number('kpi_progress.actual_value', 'indicators.unit', 'fi') }}
+        || ': nu ' || {{ format_indicator_number('kpi_progress.actual_value', 'indicators.unit', 'sv') }}
         || ', enligt den raka linjen mot målet borde det vara '
-        || {{ format_indicator_number('kpi_progress.expected_value', 'indicators.unit', 'fi') }}
+        || {{ format_indicator_number('kpi_progress.expected_value', 'indicators.unit', 'sv') }}
         || case when kpi_progress.is_example then ' (ett exempelmål).' else '.' end as explanation_sv,
         coalesce(areas.name_en, areas.name_fi) || ': the target "' || lower(indicators.name_en) || ' '
         || {{ format_indicator_number('kpi_progress.target_value', 'indicators.unit', 'en') }}
