@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import json
 import re
+import time
 
 import pytest
 
@@ -26,7 +27,15 @@ from serving.report.data import (
     supported_direction,
 )
 from serving.report.render import render_report, report_filename
-from serving.report.text import LABELS, LANGUAGES, NumberRenderer, check_language, format_number, sentences
+from serving.report.text import (
+    LABELS,
+    LANGUAGES,
+    NumberRenderer,
+    check_language,
+    format_number,
+    format_timestamp,
+    sentences,
+)
 
 NBSP = "\u00a0"
 MONTH = dt.date(2026, 6, 1)
@@ -738,3 +747,32 @@ def test_an_area_is_compared_with_the_country_only_as_far_as_its_bound_allows(
     from serving.report.text import _compare
 
     assert _compare(area, country, direction, bound) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "afternoon", "summer"),
+    [
+        ("fi", "30.11.2026 klo 19.43 Suomen aikaa", "1.7.2026 klo 11.05 Suomen aikaa"),
+        ("sv", "30.11.2026 kl. 19.43 finsk tid", "1.7.2026 kl. 11.05 finsk tid"),
+        ("en", "30 November 2026 19:43 Finnish time", "1 July 2026 11:05 Finnish time"),
+    ],
+)
+def test_a_stamp_is_written_in_finnish_local_time_whatever_the_machine_locale(
+    lang: str, afternoon: str, summer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the warehouse's naive stamps are UTC (winter: +2 h), not the machine's local time; an aware stamp is
+    # converted from its own zone (summer: +3 h); month names follow the report's language, not the
+    # machine's locale (babel reads it once, at import)
+    monkeypatch.setattr("babel.dates.LC_TIME", "fi_FI")
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert format_timestamp(dt.datetime(2026, 11, 30, 17, 43), lang) == f"{afternoon} (Europe/Helsinki)"
+        five_hours_behind = dt.timezone(dt.timedelta(hours=-5))
+        assert format_timestamp(dt.datetime(2026, 7, 1, 3, 5, tzinfo=five_hours_behind), lang) == (
+            f"{summer} (Europe/Helsinki)"
+        )
+        assert format_timestamp(None, lang) == "–"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -18,7 +18,7 @@ import pytest
 
 from ingestion import staging
 from ingestion.errors import SourceError
-from ingestion.landing import VersionManifest
+from ingestion.landing import VersionManifest, read_manifest
 from ingestion.settings import Settings, load_settings
 from ingestion.staged_schemas import schema_of
 from ingestion.staging import FrameStager, stage
@@ -84,6 +84,7 @@ def test_a_passing_version_is_promoted_with_its_marker(settings: Settings) -> No
     outcome = stage(settings.landing_dir, Dataset(), stager, non_negative)
     assert outcome.status == "promoted" and outcome.rows == {NAME: 2} and outcome.version == version
     assert outcome.validation is not None and outcome.validation.success
+    assert outcome.source == SOURCE and outcome.manifest == read_manifest(version) and outcome.extra == {}
     staged = settings.staging_dir / SOURCE / f"{NAME}.parquet"
     assert outcome.paths == {NAME: staged}
     assert pd.read_parquet(staged)["value"].tolist() == [10.0, 20.0]
@@ -120,6 +121,8 @@ def test_a_failing_version_is_quarantined_and_the_promoted_file_stays(settings: 
     bad = land(settings.landing_dir, "20261127T080000000000Z", [10.0, -5.0])
     outcome = stage(settings.landing_dir, Dataset(), stager, non_negative)
     assert outcome.status == "quarantined" and outcome.version == bad
+    assert outcome.source == SOURCE and outcome.manifest == read_manifest(bad)
+    assert outcome.rows == {} and outcome.extra == {}
     assert staged.read_bytes() == good_bytes, "the previous good file stays in use"
     assert marker.read_text(encoding="utf-8") == good.name
     quarantined = settings.staging_dir / "_quarantine" / SOURCE / f"{NAME}-{bad.name}.parquet"
