@@ -121,8 +121,8 @@ jump_off as (
         rates.month,
         rates.days_class,
         rates.class_order,
-        rates.class_upper_days is null as is_top_class,
-        rates.recipients
+        rates.recipients,
+        rates.class_upper_days is null as is_top_class
     from rates
     inner join latest
         on
@@ -140,7 +140,7 @@ runs as (
     select
         'baseline' as scenario,
         bands.band,
-        path_horizon
+        paths.path_horizon
     from (values ('low'), ('high')) as bands (band)
     cross join range(1, {{ horizon }} + 1) as paths (path_horizon)
     union all
@@ -168,8 +168,8 @@ changes as (
     left join scenarios
         on
             runs.scenario = scenarios.scenario
-            and (scenarios.area_code is null or scenarios.area_code = jump_off.area_code)
-            and (scenarios.days_class is null or scenarios.days_class = jump_off.days_class)
+            and (scenarios.area_code is null or jump_off.area_code = scenarios.area_code)
+            and (scenarios.days_class is null or jump_off.days_class = scenarios.days_class)
     group by
         runs.scenario, runs.band, runs.path_horizon, jump_off.area_code, jump_off.benefit_regime, jump_off.days_class
 ),

@@ -19,8 +19,8 @@ latest_month as (
 bounds as (
     select
         benefits.*,
-        coalesce(regimes.benefit_regime, benefits.benefit) as benefit_regime,
         regimes.regime_from,
+        coalesce(regimes.benefit_regime, benefits.benefit) as benefit_regime,
         nullif(regexp_extract(benefits.days_class, '^\s*(\d+)', 1), '') as lower_text,
         nullif(regexp_extract(benefits.days_class, '^\s*\d+\s*[-–]\s*(\d+)\s*$', 1), '') as upper_text,
         regexp_matches(benefits.days_class, '^\s*\d+\s+tai\s+yli\s*$') as is_open_ended

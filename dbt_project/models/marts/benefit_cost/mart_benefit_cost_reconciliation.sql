@@ -1,5 +1,6 @@
--- Kela's class rows against its own Yhteensä row, per employment area, month and benefit, and the employment
--- areas' Yhteensä rows plus the pooled small groups per month and benefit. The gaps are measured and reported,
+-- Kela's class rows against its own Yhteensä row, per employment area, month and benefit, and the same summed
+-- over the employment areas per month and benefit (country rows), with the pooled small groups beside them
+-- (areas' totals + pooled groups = the dataset's whole-country figure). The gaps are measured and reported,
 -- never assumed away: a person can be in several classes within a month, so recipients (and in the sample also
 -- days and euros) of the classes add up to more than the total. No whole-country Kela dataset is loaded, so the
 -- country level has only the areas' sum and the pooled rows, no published total to compare with.
@@ -11,10 +12,7 @@ pooled as (
     select
         month,
         benefit,
-        sum(recipients) as recipients,
-        sum(compensated_days) as compensated_days,
-        sum(euros_paid) as euros_paid,
-        sum(municipal_share_eur) as municipal_share_eur
+        sum(euros_paid) as euros_paid
     from {{ ref('stg_kela__unemployment_benefit') }}
     where area_code is null and is_total_class
     group by month, benefit
@@ -45,15 +43,13 @@ all_areas as (
         per_area.month,
         per_area.benefit,
         max(per_area.class_count) as class_count,
-        sum(per_area.total_recipients) + coalesce(any_value(pooled.recipients), 0) as total_recipients,
+        sum(per_area.total_recipients) as total_recipients,
         sum(per_area.class_sum_recipients) as class_sum_recipients,
-        sum(per_area.total_compensated_days) + coalesce(any_value(pooled.compensated_days), 0)
-            as total_compensated_days,
+        sum(per_area.total_compensated_days) as total_compensated_days,
         sum(per_area.class_sum_compensated_days) as class_sum_compensated_days,
-        sum(per_area.total_euros_paid) + coalesce(any_value(pooled.euros_paid), 0) as total_euros_paid,
+        sum(per_area.total_euros_paid) as total_euros_paid,
         sum(per_area.class_sum_euros_paid) as class_sum_euros_paid,
-        sum(per_area.total_municipal_share_eur) + coalesce(any_value(pooled.municipal_share_eur), 0)
-            as total_municipal_share_eur,
+        sum(per_area.total_municipal_share_eur) as total_municipal_share_eur,
         sum(per_area.class_sum_municipal_share_eur) as class_sum_municipal_share_eur,
         sum(per_area.rows_share_above_paid) as rows_share_above_paid,
         coalesce(any_value(pooled.euros_paid), 0) as pooled_euros_paid
