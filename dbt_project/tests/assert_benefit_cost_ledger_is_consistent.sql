@@ -64,6 +64,8 @@ scenario_violations as (
                 ledger.is_class_parsed
                 and (scenarios.area_code is null or ledger.area_code = scenarios.area_code)
                 and (scenarios.days_class is null or ledger.days_class = scenarios.days_class)
+                and (scenarios.days_from is null or ledger.class_lower_days >= scenarios.days_from)
+                and (scenarios.days_to is null or ledger.class_upper_days <= scenarios.days_to)
         )
 )
 

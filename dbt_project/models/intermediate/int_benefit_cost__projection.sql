@@ -121,6 +121,8 @@ jump_off as (
         rates.month,
         rates.days_class,
         rates.class_order,
+        rates.class_lower_days,
+        rates.class_upper_days,
         rates.recipients,
         rates.class_upper_days is null as is_top_class
     from rates
@@ -170,6 +172,8 @@ changes as (
             runs.scenario = scenarios.scenario
             and (scenarios.area_code is null or jump_off.area_code = scenarios.area_code)
             and (scenarios.days_class is null or jump_off.days_class = scenarios.days_class)
+            and (scenarios.days_from is null or jump_off.class_lower_days >= scenarios.days_from)
+            and (scenarios.days_to is null or jump_off.class_upper_days <= scenarios.days_to)
     group by
         runs.scenario, runs.band, runs.path_horizon, jump_off.area_code, jump_off.benefit_regime, jump_off.days_class
 ),
