@@ -118,78 +118,74 @@ member_counts as (
     group by area_code, area_level, month, measure
 ),
 
--- a figure can only have changed in a release in which one of its cells did
-candidate_releases as (
-    select distinct
+-- each cell row as a change to what it stood at before (nothing before its first row)
+cell_changes as (
+    select
+        source_code,
+        month,
+        measure,
+        source_updated_at,
+        is_sample_data,
+        coalesce(value, 0) - coalesce(lag(value) over cell, 0) as value_change,
+        (value is not null)::integer - coalesce((lag(value) over cell is not null)::integer, 0) as visible_change
+    from cells
+    window cell as (partition by source_code, month, measure order by source_updated_at)
+),
+
+-- the changes of a figure's member cells (and its identical published cell) per release
+figure_changes as (
+    select
         members.area_code,
         members.area_level,
         members.month,
         members.measure,
-        cells.source_updated_at
+        cell_changes.source_updated_at,
+        sum(cell_changes.value_change) filter (where not members.is_published) as value_change,
+        sum(cell_changes.visible_change) filter (where not members.is_published) as visible_change,
+        sum(cell_changes.value_change) filter (where members.is_published) as published_change,
+        sum(cell_changes.visible_change) filter (where members.is_published) as published_visible_change,
+        bool_or(cell_changes.is_sample_data) as is_sample_data
     from members
-    inner join cells
+    inner join cell_changes
         on
-            members.source_code = cells.source_code
-            and members.month = cells.month
-            and members.measure = cells.measure
+            members.source_code = cell_changes.source_code
+            and members.month = cell_changes.month
+            and members.measure = cell_changes.measure
+    group by
+        members.area_code, members.area_level, members.month, members.measure, cell_changes.source_updated_at
 ),
 
--- each member cell as it stood in the release: its latest row at or before it
-as_of as (
-    select
-        candidate_releases.area_code,
-        candidate_releases.area_level,
-        candidate_releases.month,
-        candidate_releases.measure,
-        candidate_releases.source_updated_at,
-        members.is_published,
-        cells.value,
-        cells.is_sample_data
-    from candidate_releases
-    inner join members
-        on
-            candidate_releases.area_code = members.area_code
-            and candidate_releases.area_level = members.area_level
-            and candidate_releases.month = members.month
-            and candidate_releases.measure = members.measure
-    inner join cells
-        on
-            members.source_code = cells.source_code
-            and candidate_releases.month = cells.month
-            and candidate_releases.measure = cells.measure
-            and candidate_releases.source_updated_at >= cells.source_updated_at
-    qualify row_number() over (
-            partition by
-                candidate_releases.area_code,
-                candidate_releases.area_level,
-                candidate_releases.month,
-                candidate_releases.measure,
-                candidate_releases.source_updated_at,
-                members.source_code
-            order by cells.source_updated_at desc
-        ) = 1
-),
-
+-- running totals: the sum of the member cells and how many were visible as they stood in each release
 combined as (
     select
-        as_of.area_code,
-        as_of.area_level,
-        as_of.month,
-        as_of.measure,
-        as_of.source_updated_at,
-        max(as_of.value) filter (where as_of.is_published) as published_value,
-        sum(as_of.value) filter (where not as_of.is_published) as value_sum,
-        any_value(member_counts.member_count) - count(as_of.value) filter (where not as_of.is_published)
-            as missing_members,
-        bool_or(as_of.is_sample_data) as is_sample_data
-    from as_of
+        figure_changes.area_code,
+        figure_changes.area_level,
+        figure_changes.month,
+        figure_changes.measure,
+        figure_changes.source_updated_at,
+        member_counts.member_count,
+        figure_changes.is_sample_data,
+        sum(coalesce(figure_changes.value_change, 0)) over figure as value_sum,
+        sum(coalesce(figure_changes.visible_change, 0)) over figure as visible_members,
+        sum(coalesce(figure_changes.published_change, 0)) over figure as published_value,
+        sum(coalesce(figure_changes.published_visible_change, 0)) over figure as published_visible,
+        count(*) over (
+            partition by
+                figure_changes.area_code, figure_changes.area_level, figure_changes.month, figure_changes.measure
+            order by figure_changes.source_updated_at
+            rows between unbounded preceding and unbounded following
+        ) as figure_rows
+    from figure_changes
     inner join member_counts
         on
-            as_of.area_code = member_counts.area_code
-            and as_of.area_level = member_counts.area_level
-            and as_of.month = member_counts.month
-            and as_of.measure = member_counts.measure
-    group by as_of.area_code, as_of.area_level, as_of.month, as_of.measure, as_of.source_updated_at
+            figure_changes.area_code = member_counts.area_code
+            and figure_changes.area_level = member_counts.area_level
+            and figure_changes.month = member_counts.month
+            and figure_changes.measure = member_counts.measure
+    window figure as (
+        partition by figure_changes.area_code, figure_changes.area_level, figure_changes.month, figure_changes.measure
+        order by figure_changes.source_updated_at
+    )
 ),
 
 labour_market_figures as (
@@ -201,20 +197,39 @@ labour_market_figures as (
         measure,
         '' as breakdown,
         source_updated_at,
+        is_sample_data,
+        figure_rows,
         -- an employment area: the identical published area's cell, else the sum of the visible members;
         -- a source area (a merged municipality) needs every member cell
         case
-            when published_value is not null then published_value
-            when area_level = 'employment_area' or missing_members = 0 then value_sum
+            when published_visible > 0 then published_value
+            when area_level = 'employment_area' and visible_members > 0 then value_sum
+            when visible_members = member_count then value_sum
         end as value,
-        published_value is null
+        published_visible = 0
         and area_level = 'employment_area'
-        and value_sum is not null
-        and missing_members > 0 as is_lower_bound,
-        is_sample_data
+        and visible_members > 0
+        and visible_members < member_count as is_lower_bound
     from combined
 ),
 
+-- a release in which member cells changed but the figure did not (changes cancelling out, or only
+-- members of an area that takes the published cell) is not a change of the figure; only figures
+-- with several releases need looking at
+labour_market_changes as (
+    select * exclude (figure_rows) from labour_market_figures
+    where figure_rows = 1
+    union all
+    select * exclude (figure_rows) from labour_market_figures
+    where figure_rows > 1
+    window figure as (partition by area_code, area_level, month, measure order by source_updated_at)
+    qualify
+        lag(source_updated_at) over figure is null
+        or value is distinct from lag(value) over figure
+        or is_lower_bound is distinct from lag(is_lower_bound) over figure
+),
+
+-- Kela's history holds changes only already (ingestion/figure_releases.py)
 kela_figures as (
     select
         dataset,
@@ -231,52 +246,33 @@ kela_figures as (
 ),
 
 unioned as (
-    select * from labour_market_figures
-    union all
+    select * from labour_market_changes
+    union all by name
     select * from kela_figures
-),
-
--- the first release of a figure and each later release that changed its value or bound
-changes as (
-    select
-        *,
-        row_number() over figure as figure_position,
-        lag(value) over figure as previous_value,
-        lag(is_lower_bound) over figure as previous_is_lower_bound
-    from unioned
-    window figure as (partition by dataset, area_code, month, measure, breakdown order by source_updated_at)
-),
-
-kept as (
-    select * from changes
-    where
-        figure_position = 1
-        or value is distinct from previous_value
-        or is_lower_bound is distinct from previous_is_lower_bound
 ),
 
 numbered as (
     select
         *,
         row_number() over figure as release_number,
-        count(*) over (partition by dataset, area_code, month, measure, breakdown) as release_rows
-    from kept
-    window figure as (partition by dataset, area_code, month, measure, breakdown order by source_updated_at)
+        count(*) over (partition by area_code, month, measure, breakdown) as release_rows
+    from unioned
+    window figure as (partition by area_code, month, measure, breakdown order by source_updated_at)
 )
 
 select
-    cast(dataset as varchar) as dataset,
-    cast(area_code as varchar) as area_code,
-    cast(area_level as varchar) as area_level,
-    cast(month as date) as month,
-    cast(measure as varchar) as measure,
-    cast(breakdown as varchar) as breakdown,
-    cast(source_updated_at as timestamp) as source_updated_at,
-    cast(value as double) as value,
-    cast(value is null as boolean) as is_suppressed,
-    cast(is_lower_bound as boolean) as is_lower_bound,
-    cast(release_number as integer) as release_number,
-    cast(release_number = 1 as boolean) as is_first_release,
-    cast(release_number = release_rows as boolean) as is_latest_release,
-    cast(is_sample_data as boolean) as is_sample_data
+    dataset::varchar as dataset,
+    area_code::varchar as area_code,
+    area_level::varchar as area_level,
+    month::date as month,
+    measure::varchar as measure,
+    breakdown::varchar as breakdown,
+    source_updated_at::timestamp as source_updated_at,
+    value::double as value,
+    is_lower_bound::boolean as is_lower_bound,
+    release_number::integer as release_number,
+    is_sample_data::boolean as is_sample_data,
+    (value is null)::boolean as is_suppressed,
+    (release_number = 1)::boolean as is_first_release,
+    (release_number = release_rows)::boolean as is_latest_release
 from numbered
