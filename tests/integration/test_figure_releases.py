@@ -76,5 +76,6 @@ def test_earlier_sample_releases_give_the_planted_revisions(tmp_path: Path, monk
     moved = labour[labour["is_revised"]]
     assert set(moved["area_level"]) == {"municipality", "employment_area", "subregion", "region", "country"}
     assert moved["revision_pct"].abs().max() < 5, "12r5 revisions are small"
-    assert len(moved) < 0.01 * len(labour), "few 12r5 figures move"
+    # four of 22 measures in the latest two months of a release, of 22 months since 2025M01: about 1 %
+    assert len(moved) < 0.03 * len(labour), "few 12r5 figures move"
     assert latest == fact, "the latest release is the figure the fact publishes"
