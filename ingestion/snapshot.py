@@ -28,6 +28,8 @@ from requests.structures import CaseInsensitiveDict
 from ingestion.settings import Settings
 
 SNAPSHOT_DIR = Path(__file__).parent / "sample_snapshot"
+# Earlier releases of 12r5 and Kela: per release, the files that differ from the newest (sample_snapshot/releases.py).
+RELEASES_DIR = "releases"
 SYMBOLS = ("", "...", "..", ".", "-")
 # Where the recorded CKAN package documents point their resources (the portal's own file store).
 CKAN_RESOURCE_PREFIX = "https://www.avoindata.fi/data/dataset"
@@ -137,6 +139,31 @@ def load_cube(path: Path) -> PxCube:
         return PxCube(json.load(fh))
 
 
+@lru_cache(maxsize=4)
+def load_release_cube(path: Path, release: Path) -> PxCube:
+    """The cube as an earlier release published it: its stamp, its months, its (revised) values.
+
+    `release` is the generator's `<table>.release.json`: `updated`, `last_period` and the `cells`
+    ([area, period, content, value]) whose value differed in that release.
+    """
+    patch = json.loads(release.read_text(encoding="utf-8"))
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        doc = json.load(fh)
+    cube = PxCube(doc)
+    index = {dim: {code: i for i, code in enumerate(cube.codes[dim])} for dim in cube.ids}
+    for *codes, value in patch["cells"]:
+        cube.values[tuple(index[dim][code] for dim, code in zip(cube.ids, codes, strict=True))] = value
+    time = doc["role"]["time"][0]
+    axis = cube.ids.index(time)
+    keep = [i for i, code in enumerate(cube.codes[time]) if code <= patch["last_period"]]
+    cube.values = np.take(cube.values, keep, axis=axis)
+    cube.status = np.take(cube.status, keep, axis=axis)
+    cube.codes[time] = [cube.codes[time][i] for i in keep]
+    cube.sizes[axis] = len(keep)
+    cube.doc = {**doc, "updated": patch["updated"]}
+    return cube
+
+
 class SnapshotAdapter(BaseAdapter):
     """Serve PxWeb and classification-service requests from files under `root`."""
 
@@ -156,6 +183,8 @@ class SnapshotAdapter(BaseAdapter):
         self.prh_base_url = (prh_base_url or "").rstrip("/")
         # Which shipped PRH dump `/all_companies` serves (YYYYMMDD); None serves the newest.
         self.prh_dump_date: str | None = None
+        # An earlier release of 12r5 and Kela to serve (a directory under `releases/`); None serves the newest.
+        self.release: str | None = None
         self.requests_seen: list[tuple[str, str]] = []
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -182,7 +211,24 @@ class SnapshotAdapter(BaseAdapter):
     def close(self) -> None:
         """Nothing to release: files are opened per request."""
 
+    def releases(self) -> list[str]:
+        """The earlier releases the snapshot holds, oldest first."""
+        return sorted(p.name for p in (self.root / RELEASES_DIR).glob("*") if p.is_dir())
+
+    def _release_file(self, relative: str) -> Path | None:
+        """The selected earlier release's own copy of a file (`<file>` or `<file>.gz`), if it has one."""
+        if self.release is None:
+            return None
+        base = self.root / RELEASES_DIR / self.release
+        for candidate in (base / relative, base / f"{relative}.gz"):
+            if base.resolve() in candidate.resolve().parents and candidate.is_file():
+                return candidate
+        return None
+
     def _file(self, relative: str) -> tuple[int, bytes]:
+        own = self._release_file(relative)
+        if own is not None:
+            return 200, gzip.decompress(own.read_bytes()) if own.suffix == ".gz" else own.read_bytes()
         path = (self.root / relative).resolve()
         if self.root.resolve() not in path.parents or not path.is_file():
             return 404, json.dumps({"error": f"{relative} is not in the sample snapshot"}).encode()
@@ -247,7 +293,9 @@ class SnapshotAdapter(BaseAdapter):
             except json.JSONDecodeError:
                 return 400, b'{"error":"query is not valid JSON"}'
             config = json.loads(self._file("pxweb/config.json")[1])
-            status, doc = load_cube(cube_path).answer(body, int(config.get("maxCells") or config["maxValues"]))
+            patch = self._release_file(f"pxweb/{path}.release.json")
+            cube = load_cube(cube_path) if patch is None else load_release_cube(cube_path, patch)
+            status, doc = cube.answer(body, int(config.get("maxCells") or config["maxValues"]))
             return status, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if path.endswith(".px"):
             return self._file(f"pxweb/{path}.meta.json")

@@ -53,6 +53,22 @@ ITEMS = pa.schema(
     ]
 )
 
+# The release history of a dataset's figures (ingestion/figure_releases.py): one row per figure and release.
+RELEASES = pa.schema(
+    [
+        ("dataset", TEXT),
+        ("area_code", TEXT),
+        ("month", DATE),
+        ("measure", TEXT),
+        ("breakdown", TEXT),
+        ("value", pa.float64()),
+        ("is_suppressed", pa.bool_()),
+        ("source_updated_at", TIMESTAMP),
+        ("landing_version", TEXT),
+        ("is_sample_data", pa.bool_()),
+    ]
+)
+
 SCHEMAS: dict[tuple[str, str], pa.Schema] = {
     ("classifications", "industry_classification"): ITEMS,
     ("classifications", "industry_classification_2025"): ITEMS,
@@ -122,6 +138,7 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
             ("is_sample_data", pa.bool_()),
         ]
     ),
+    ("kela", "unemployment_benefit_releases"): RELEASES,
     ("pipeline", "dataset_status"): pa.schema(
         [
             ("source", TEXT),
@@ -170,6 +187,7 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
             ("measure", TEXT),
         ]
     ),
+    ("statfin", "labour_market_releases"): RELEASES,
     ("statfin", "occupations"): _statfin(
         [
             ("area_code", TEXT),

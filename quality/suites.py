@@ -545,3 +545,45 @@ def validate_municipality_harmonisation(frame: pd.DataFrame) -> SuiteResult:
         ),
     ]
     return run_checks("classifications/municipality_harmonisation", {"harmonisation": frame}, checks)
+
+
+RELEASES_COLUMNS = schema_of("statfin", "labour_market_releases").names
+RELEASES_KEY = ["dataset", "area_code", "month", "measure", "breakdown", "source_updated_at"]
+
+
+def validate_figure_releases(frame: pd.DataFrame) -> SuiteResult:
+    """The blocking suite for a release history (`<dataset>_releases`, ingestion/figure_releases.py).
+
+    One row per figure and release, one landing version per release, and a value missing only where
+    the release suppressed it.
+    """
+    versions = frame.groupby("source_updated_at")["landing_version"].nunique().rename("versions").reset_index()
+    derived = pd.DataFrame({"suppressed_iff_missing": frame["is_suppressed"] == frame["value"].isna()})
+    checks = [
+        *schema_checks(
+            RELEASES_COLUMNS,
+            ("dataset", "area_code", "month", "measure", "breakdown", "source_updated_at", "landing_version"),
+        ),
+        Check("long", gxe.ExpectCompoundColumnsToBeUnique(column_list=RELEASES_KEY), "one row per figure and release"),
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToBeInSet(
+                column="dataset", value_set=["statfin/labour_market", "kela/unemployment_benefit"]
+            ),
+            "datasets with a release history",
+        ),
+        Check(
+            "long",
+            gxe.ExpectColumnValuesToMatchRegex(
+                column="area_code", regex=r"^(?:SSS|MK\w{2}|SK\w{3,4}|KU\w{3,4}|TA\d{2})$"
+            ),
+            "area codes",
+        ),
+        Check("versions", gxe.ExpectColumnValuesToBeBetween(column="versions", max_value=1), "one version per release"),
+        Check(
+            "derived",
+            gxe.ExpectColumnValuesToBeInSet(column="suppressed_iff_missing", value_set=[True]),
+            "a value is missing exactly when it is flagged suppressed",
+        ),
+    ]
+    return run_checks("figure_releases", {"long": frame, "versions": versions, "derived": derived}, checks)

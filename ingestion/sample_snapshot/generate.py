@@ -59,6 +59,7 @@ from ingestion.sample_snapshot.mergers import succession_documents
 from ingestion.sample_snapshot.occupations import occupation_documents, table_list_entry
 from ingestion.sample_snapshot.population import population_documents
 from ingestion.sample_snapshot.prh import prh_documents
+from ingestion.sample_snapshot.releases import release_documents
 
 SEED = 20260621
 
@@ -642,6 +643,7 @@ def build_documents(seed: int = SEED) -> dict[str, bytes]:
     docs.update(kela_documents(municipalities, anchors))
     docs.update(prh_documents(municipalities, anchors))
     docs.update(business_documents(municipalities, anchors))
+    docs.update(release_documents(docs, municipalities, CUBE_PATH, META_PATH))
     tables = [*json.loads(docs[TABLE_LIST_PATH]), table_list_entry()]
     docs[TABLE_LIST_PATH] = json_bytes(sorted(tables, key=lambda t: t["id"]))
     return dict(sorted(docs.items()))

@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ingestion.sample_snapshot import basics
+from ingestion.sample_snapshot import basics, releases
 from ingestion.sample_snapshot import generate as gen
+from ingestion.snapshot import load_cube, load_release_cube
 
 SNAPSHOT = Path(gen.__file__).resolve().parent
 TA24 = ("072", "139", "244", "425", "436", "494", "564", "615", "785", "859", "889")
@@ -268,7 +269,8 @@ def test_regeneration_is_byte_identical(tmp_path: Path) -> None:
     # + two dated PRH all_companies ZIPs with their HTTP headers and the YRMU company-form list (ingestion/prh/)
     tol2025 = 5  # TOL 2025 items fi/sv/en, its maps to TOL 2008, the classifications list (industries2025.py)
     kela = 1  # the Data Package descriptor package.json beside data.csv (kela.py)
-    assert len(written) == 26 + 11 + 2 + 5 + tol2025 + kela
+    earlier = 2 * 4  # two earlier releases: 12r5 patch and metadata, Kela package_show and data.csv (releases.py)
+    assert len(written) == 26 + 11 + 2 + 5 + tol2025 + kela + earlier
     for path in written:
         rel = path.relative_to(tmp_path).as_posix()
         committed = (SNAPSHOT / rel).read_bytes()
@@ -348,3 +350,33 @@ def test_occupation_cube_and_classification_agree() -> None:
         parent = items[code]["parentCode"]
         while parent is not None:
             parent = items[parent]["parentCode"]
+
+
+def test_earlier_releases_add_up_and_are_labelled_sample_data() -> None:
+    """Each earlier 12r5 release ends earlier, carries an earlier stamp, moves a few cells by little and still
+    adds up (region = Σ its municipalities' revisions); Kela's package is the labelled sample package."""
+    newest = load_cube(SNAPSHOT / gen.CUBE_PATH)
+    table = gen.CUBE_PATH.removesuffix(".jsonstat2.json.gz")
+    regions = _membership("maakunta")
+    stamps = []
+    for name, back, updated, kela_stamp in releases.RELEASES:
+        base = SNAPSHOT / releases.RELEASES_DIR / name
+        earlier = load_release_cube(SNAPSHOT / gen.CUBE_PATH, base / f"{table}.release.json")
+        stamps.append(updated)
+        assert earlier.doc["updated"] == updated < basics.UPDATED
+        assert earlier.codes["timeperiod_m"] == newest.codes["timeperiod_m"][:-back]
+        now = newest.values[:, : -back or None, :]
+        changed = ~np.isclose(earlier.values, now, equal_nan=True)
+        assert 0 < changed.sum() < 0.005 * changed.size, "a few cells are revised"
+        rel = np.abs(earlier.values[changed] - now[changed]) / now[changed]
+        assert rel.max() < 0.05, "by little"
+        area = {a: i for i, a in enumerate(earlier.codes["Alue"])}
+        unemployed = earlier.codes["contentscode"].index("TYOTTOMATLOPUSSA")
+        delta = earlier.values[:, :, unemployed] - now[:, :, unemployed]
+        for region in {f"MK{g}" for g in regions.values()}:
+            members = [area[f"KU{m}"] for m, g in regions.items() if f"MK{g}" == region]
+            assert np.nansum(delta[members], axis=0) == pytest.approx(np.nan_to_num(delta[area[region]]))
+        package = json.loads((base / releases.PACKAGE_PATH).read_bytes())
+        assert "SAMPLE DATA" in package["result"]["title"]
+        assert {r["last_modified"] for r in package["result"]["resources"]} == {kela_stamp}
+    assert stamps == sorted(stamps)

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from ingestion import staged_schemas
+from ingestion.figure_releases import HISTORIES, build_history
 from ingestion.http import make_session
 from ingestion.pipelines import PIPELINES
 from ingestion.prh.history import apply_dump, dump_date_of
@@ -28,6 +29,8 @@ from tests.helpers import PROJECT_ROOT
 # Every table the pipelines stage through a tidy function (the table the nightly run uses, not a second list).
 TIDIED = {(p.dataset.source, t.name): p for p in PIPELINES for t in p.tables}
 PRH_TABLES = {("prh", name) for name in PRH_STAGED}
+# The release histories staged from every landed version (ingestion/figure_releases.py).
+HISTORY_TABLES = {(h.source, h.table) for h in HISTORIES}
 SOURCES_YAML = sorted((PROJECT_ROOT / "dbt_project" / "models" / "staging").glob("*/_*__sources.yml"))
 
 
@@ -89,12 +92,15 @@ def written(settings: Settings) -> dict[tuple[str, str], pa.Schema]:
     out[("prh", "register_dumps")] = pq.read_schema(dumps)
     status = dataset_status(settings)
     out[("pipeline", "dataset_status")] = pa.Table.from_pandas(status, preserve_index=False).schema
+    for history in HISTORIES:
+        frame, _ = build_history(history, settings.landing_dir, settings.data_dir / "cache")
+        out[(history.source, history.table)] = pa.Table.from_pandas(frame, preserve_index=False).schema
     return out
 
 
 def test_every_staged_table_is_declared_and_tested() -> None:
     """Nothing staged lacks a declaration, and nothing declared lacks a check here."""
-    staged = {*TIDIED, *PRH_TABLES, ("pipeline", "dataset_status")}
+    staged = {*TIDIED, *PRH_TABLES, *HISTORY_TABLES, ("pipeline", "dataset_status")}
     undeclared = sorted("/".join(t) for t in staged - set(staged_schemas.SCHEMAS))
     unstaged = sorted("/".join(t) for t in set(staged_schemas.SCHEMAS) - staged)
     assert not undeclared, f"staged but without a schema in ingestion/staged_schemas.py: {undeclared}"

@@ -43,26 +43,8 @@ areas as (
     from {{ ref('dim_area') }}
 ),
 
--- an employment area with exactly the member municipalities of a region or sub-region: all members
--- share that code (dim_area fills it only then) and the two have as many members
 identical_published_areas as (
-    select
-        employment_areas.area_code,
-        coalesce(regions.area_code, subregions.area_code) as published_area_code
-    from areas as employment_areas
-    left join areas as regions
-        on
-            regions.area_level = 'region'
-            and employment_areas.region_code = regions.area_code
-            and employment_areas.municipality_count = regions.municipality_count
-    left join areas as subregions
-        on
-            subregions.area_level = 'subregion'
-            and employment_areas.subregion_code = subregions.area_code
-            and employment_areas.municipality_count = subregions.municipality_count
-    where
-        employment_areas.area_level = 'employment_area'
-        and coalesce(regions.area_code, subregions.area_code) is not null
+    select * from {{ ref('int_identical_published_areas') }}
 ),
 
 source_rows as (
