@@ -1,5 +1,5 @@
 """The all_companies ZIP guards: one JSON member, safe names, a cap on uncompressed bytes and JSON depth,
-checked on the bytes as they are unpacked (for DuckDB through a pipe, or for ijson).
+checked on the bytes as they are unpacked (into parts for DuckDB, or for ijson).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ which names the business id, field and value of the first bad company (or the by
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import threading
 from dataclasses import dataclass, replace
@@ -150,14 +151,32 @@ def _situations(batch: pa.RecordBatch) -> pa.Table:
     return pa.table(columns)
 
 
+def _ready_parts(parts: queue.Queue[Path | None]) -> list[Path]:
+    """The next part, and any more already unpacked (up to one a DuckDB thread, read side by side, in order).
+
+    Empty at the end; the end mark is put back so the next call sees it too.
+    """
+    group: list[Path] = []
+    while len(group) < DUCKDB_THREADS:
+        try:
+            part = parts.get() if not group else parts.get_nowait()
+        except queue.Empty:
+            break
+        if part is None:
+            parts.put(None)
+            break
+        group.append(part)
+    return group
+
+
 def _parse_with_duckdb(
     zip_path: Path, out_dir: Path, max_uncompressed: int, constants: dict[str, Any], batch_rows: int
 ) -> tuple[int, int] | None:
     """Parse with DuckDB; None when a company is unusual or DuckDB cannot read the JSON.
 
-    A thread unpacks the member into parts (arrays of whole companies) while DuckDB parses the one
-    before, each part deleted once read. A guard tripped while unpacking (size, depth, a damaged
-    ZIP) raises its own error.
+    A thread unpacks the member into parts (arrays of whole companies) while DuckDB parses the ones
+    before (two side by side when ready, one a thread), each part deleted once read. A guard tripped
+    while unpacking (size, depth, a damaged ZIP) raises its own error.
     """
     parts = out_dir / ".parts"
     shutil.rmtree(parts, ignore_errors=True)
@@ -173,8 +192,8 @@ def _parse_with_duckdb(
             pq.ParquetWriter(out_dir / COMPANIES_FILE, COMPANY_SCHEMA, compression="zstd") as companies,
             pq.ParquetWriter(out_dir / SITUATIONS_FILE, SITUATION_SCHEMA, compression="zstd") as situations,
         ):
-            while usual and (part := unpacker.parts.get()) is not None:
-                for batch in con.sql(reduce_sql(str(part))).to_arrow_reader(batch_rows):
+            while usual and (group := _ready_parts(unpacker.parts)):
+                for batch in con.sql(reduce_sql([str(p) for p in group])).to_arrow_reader(batch_rows):
                     if pc.any(batch.column("unusual")).as_py():
                         usual = False
                         break
@@ -185,7 +204,8 @@ def _parse_with_duckdb(
                         situations.write_table(_with_constants(events, SITUATION_SCHEMA, constants))
                     rows[0] += batch.num_rows
                     rows[1] += events.num_rows
-                part.unlink()
+                for part in group:
+                    part.unlink()
     except (duckdb.Error, pa.ArrowException, OSError):
         # DuckDB's error (through the Arrow stream): the reference parse names the problem
         usual = False

@@ -67,14 +67,15 @@ def _any(*terms: str) -> str:
     return "(" + " OR ".join(f"coalesce({term}, false)" for term in terms) + ")"
 
 
-def read_json_sql(path: str) -> str:
-    """`read_json` of the dump with the columns the facts need (the rest of each record is skipped)."""
+def read_json_sql(paths: list[str]) -> str:
+    """`read_json` of the dump's parts, in order, with the columns the facts need (the rest is skipped)."""
     columns = ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in _COLUMNS.items())
     options = f"format = 'array', records = true, compression = 'none', maximum_object_size = {MAX_OBJECT_BYTES}"
-    return f"read_json({_quote(path)}, {options}, columns = {{{columns}}})"
+    files = "[" + ", ".join(_quote(p) for p in paths) + "]"
+    return f"read_json({files}, {options}, columns = {{{columns}}})"
 
 
-def reduce_sql(path: str) -> str:
+def reduce_sql(paths: list[str]) -> str:
     """One row per company in dump order: the facts of `reduce_company`, its situations and `unusual`."""
     known_sets = ", ".join(_quote(k) for k in CODE_SETS)
     situation = _any(
@@ -102,7 +103,7 @@ def reduce_sql(path: str) -> str:
     )
     return f"""
 WITH raw AS (
-    SELECT * FROM {read_json_sql(path)}
+    SELECT * FROM {read_json_sql(paths)}
 ), picked AS (
     SELECT
         *,
