@@ -665,6 +665,24 @@ def test_odd_but_allowed_values_give_the_facts_of_reduce_company(tmp_path: Path,
         pd.testing.assert_frame_equal(left, right)
 
 
+def test_a_member_unpacking_beyond_the_cap_is_stopped_even_when_its_declared_size_lies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingestion.prh import archive
+    from ingestion.prh.parse import parse_dump
+
+    checked = archive.json_member
+    monkeypatch.setattr(archive, "json_member", lambda zf, where, cap: checked(zf, where, CAP))
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 4096)
+    dump = _dump(tmp_path, _many(400))
+    with pytest.raises(
+        SourceError, match=r"ZIP member all_companies.json = '> 50000 bytes': decompressed size"
+    ) as raised:
+        parse_dump(dump, tmp_path / "out", max_uncompressed=50_000)
+    assert raised.value.source == "prh"
+    assert not (tmp_path / "out" / ".parts").exists()
+
+
 def test_json_nested_too_deep_is_refused_while_unpacking(tmp_path: Path) -> None:
     from ingestion.prh.archive import MAX_JSON_DEPTH
     from ingestion.prh.parse import parse_dump
