@@ -2,8 +2,8 @@
 grow with the file.
 
 DuckDB does the heavy lifting: a thread unpacks the ZIP member through the size and depth guards
-into a pipe, which `read_json` parses while the reduction of `sql.py` runs and Arrow batches are
-written to Parquet. A company the query marks unusual (a value `reduce_company` would refuse, or an
+into parts of whole companies, which `read_json` parses while the reduction of `sql.py` runs and
+Arrow batches are written to Parquet. A company the query marks unusual (a value `reduce_company` would refuse, or an
 odd shape), or JSON DuckDB cannot read, sends the dump through `reduce_company` with ijson instead,
 which names the business id, field and value of the first bad company (or the byte of bad JSON).
 """
@@ -51,7 +51,8 @@ BATCH_ROWS = 50_000
 # that keeps the whole parse under 400 MB of peak RSS for a dump of a million companies.
 DUCKDB_THREADS = 2
 DUCKDB_MEMORY_LIMIT = "256MB"
-# The unpacked JSON is handed to DuckDB in parts of about this size (at most three on disk at once).
+# The unpacked JSON is handed to DuckDB in parts of about this size (at most five on disk at once:
+# two read, two queued, one being written).
 PART_BYTES = 64 * 1024**2
 
 
