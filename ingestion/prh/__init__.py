@@ -2,11 +2,14 @@
 
 The dump is a ZIP holding one JSON array of every company (hundreds of MB unpacked). It is streamed
 to the landing version on disk (conditional request: an unchanged ETag / Last-Modified answers 304
-and nothing is downloaded), then parsed member-by-member through ijson's C backend and written to
-Parquet in batches, so peak memory does not grow with the size of the file. Each company is reduced
-to the facts counts need; names, street addresses and other personal data are never kept. A large
-dump is parsed as two halves in two processes (parsing is CPU-bound and single-threaded), split at a
-company boundary that the first half proves by parsing as a complete array.
+and nothing is downloaded), then parsed by DuckDB: a thread unpacks the member through the guards
+(member names, declared and actual size, JSON depth) into parts of whole companies, DuckDB's
+`read_json` reads each part with the few columns the facts need and one query reduces each company,
+and Arrow batches are written to Parquet, so peak memory does not grow with the size of the file.
+A company the query cannot take as it is (a value the rules refuse, an odd shape) or JSON DuckDB
+cannot read sends the dump through the reference parse, ijson and `reduce_company`, which raises
+the error naming the business id, field and value. Each company is reduced to the facts counts
+need; names, street addresses and other personal data are never kept.
 
 Company situations map to insolvency events by this table (PRH code lists `KONK`, `SELTILA`, `SANE`):
 
@@ -31,8 +34,9 @@ the register gets the date of the first dump without it. The company-form code l
 (`/description?code=YRMU`) lands with each dump; housing and mutual property companies are flagged
 from its descriptions, not from hard-coded codes.
 
-The parts: `schemas` (names and Parquet schemas), `archive` (ZIP guards), `records` (one company
-record → facts), `parse` (the two-process streaming parser), `forms` (the company-form code list),
+The parts: `schemas` (names and Parquet schemas), `archive` (ZIP guards and the unpacking into
+parts), `records` (one company record → facts, the reference rules), `sql` (the same rules as one
+DuckDB query), `parse` (the DuckDB parse and its fallback), `forms` (the company-form code list),
 `history` (the register history across dumps), `land` (the download), `stage` (the staging writer)
 and `client` (the `/companies` search).
 """

@@ -1,19 +1,28 @@
 """The dump parsed in a stream into companies and company_situations Parquet, in batches so memory does not
-grow with the file; a large dump is parsed as two halves in two processes (parsing is CPU-bound).
+grow with the file.
+
+DuckDB does the heavy lifting: a thread unpacks the ZIP member through the size and depth guards
+into parts of whole companies, which `read_json` parses while the reduction of `sql.py` runs and
+Arrow batches are written to Parquet. A company the query marks unusual (a value `reduce_company` would refuse, or an
+odd shape), or JSON DuckDB cannot read, sends the dump through `reduce_company` with ijson instead,
+which names the business id, field and value of the first bad company (or the byte of bad JSON).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import queue
 import shutil
+import threading
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ingestion.durable import replace_durably
@@ -21,7 +30,7 @@ from ingestion.errors import SourceError
 from ingestion.landing import (
     read_manifest,
 )
-from ingestion.prh.archive import Window, check_archive, find_split, iter_companies
+from ingestion.prh.archive import Unpacker, check_archive, iter_companies
 from ingestion.prh.forms import write_company_forms
 from ingestion.prh.records import reduce_company
 from ingestion.prh.schemas import (
@@ -35,10 +44,16 @@ from ingestion.prh.schemas import (
     SOURCE,
     ZIP_FILE,
 )
+from ingestion.prh.sql import reduce_sql
 
 BATCH_ROWS = 50_000
-# Dumps at least this large are parsed in two processes (two halves split at a company boundary).
-PARALLEL_MIN_BYTES = 256 * 1024**2
+# DuckDB's share of the parse: two threads (the unpacking thread runs beside them) and a memory cap
+# that keeps the whole parse under 400 MB of peak RSS for a dump of a million companies.
+DUCKDB_THREADS = 2
+DUCKDB_MEMORY_LIMIT = "256MB"
+# The unpacked JSON is handed to DuckDB in parts of about this size (at most five on disk at once:
+# two read, two queued, one being written).
+PART_BYTES = 64 * 1024**2
 
 
 class _BatchWriter:
@@ -82,7 +97,8 @@ class _BatchWriter:
 class StagedPrh:
     """The Parquet files parsed from one dump (not yet promoted) and what went into them.
 
-    `unknown_code_sets` counts the companies whose industry is unknown because of their code set.
+    `unknown_code_sets` counts the companies whose industry is unknown because of their code set;
+    `parser` says which parse ran: "duckdb", or "reference" (ijson and `reduce_company`).
     """
 
     companies: Path
@@ -92,6 +108,7 @@ class StagedPrh:
     uncompressed_bytes: int
     unknown_code_sets: dict[str, int] = dataclass_field(default_factory=dict)
     forms: Path | None = None
+    parser: str = "duckdb"
 
     @property
     def unknown_code_set_rows(self) -> int:
@@ -99,19 +116,14 @@ class StagedPrh:
 
 
 def _parse_part(
-    zip_path: Path,
-    out_dir: Path,
-    max_uncompressed: int,
-    window: Window | None,
-    constants: dict[str, Any],
-    batch_rows: int,
+    zip_path: Path, out_dir: Path, max_uncompressed: int, constants: dict[str, Any], batch_rows: int
 ) -> tuple[int, int]:
-    """Parse (a window of) the dump into `out_dir`; returns the company and situation rows written."""
+    """The reference parse: ijson and `reduce_company`, one company at a time; returns the rows written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     companies = _BatchWriter(out_dir / COMPANIES_FILE, COMPANY_SCHEMA, constants, batch_rows)
     situations = _BatchWriter(out_dir / SITUATIONS_FILE, SITUATION_SCHEMA, constants, batch_rows)
     try:
-        for record in iter_companies(zip_path, max_uncompressed, window):
+        for record in iter_companies(zip_path, max_uncompressed):
             company, events = reduce_company(record)
             companies.add(company)
             for event in events:
@@ -122,51 +134,90 @@ def _parse_part(
     return companies.rows, situations.rows
 
 
-def _parse_part_in_child(*args: Any) -> None:
-    """Child-process entry: parse the second half; a failure shows as a non-zero exit code."""
-    _parse_part(*args)
+def _with_constants(table: pa.Table, schema: pa.Schema, constants: dict[str, Any]) -> pa.Table:
+    arrays = [
+        pa.array([constants[f.name]] * table.num_rows, f.type) if f.name in constants else table[f.name].cast(f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _concat(parts: list[Path], target: Path, schema: pa.Schema) -> int:
-    """Row groups of the part files, in order, into one Parquet file (one row group at a time)."""
-    rows = 0
-    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
-        for part in parts:
-            source = pq.ParquetFile(part)
-            for index in range(source.num_row_groups):
-                table = source.read_row_group(index)
-                rows += table.num_rows
-                writer.write_table(table)
-    return rows
+def _situations(batch: pa.RecordBatch) -> pa.Table:
+    """The situations list of each company as rows, with its business id."""
+    lists = batch.column("situations")
+    flat = pc.list_flatten(lists)
+    columns = {"business_id": pc.take(batch.column("business_id"), pc.list_parent_indices(lists))}
+    for name in ("situation_type", "situation_code", "start_date", "end_date"):
+        columns[name] = flat.field(name)
+    return pa.table(columns)
 
 
-def _parse_in_two(
+def _ready_parts(parts: queue.Queue[Path | None]) -> list[Path]:
+    """The next part, and any more already unpacked (up to one a DuckDB thread, read side by side, in order).
+
+    Empty at the end; the end mark is put back so the next call sees it too.
+    """
+    group: list[Path] = []
+    while len(group) < DUCKDB_THREADS:
+        try:
+            part = parts.get() if not group else parts.get_nowait()
+        except queue.Empty:
+            break
+        if part is None:
+            parts.put(None)
+            break
+        group.append(part)
+    return group
+
+
+def _parse_with_duckdb(
     zip_path: Path, out_dir: Path, max_uncompressed: int, constants: dict[str, Any], batch_rows: int
 ) -> tuple[int, int] | None:
-    """Both halves at once (second one in a child process); None when the split does not hold."""
-    split = find_split(zip_path, max_uncompressed)
-    if split is None:
-        return None
-    end, start = split
-    halves = [out_dir / ".part-0", out_dir / ".part-1"]
-    context = multiprocessing.get_context("spawn")
-    child = context.Process(
-        target=_parse_part_in_child,
-        args=(zip_path, halves[1], max_uncompressed, (start, None, b"[", b""), constants, batch_rows),
-    )
-    child.start()
+    """Parse with DuckDB; None when a company is unusual or DuckDB cannot read the JSON.
+
+    A thread unpacks the member into parts (arrays of whole companies) while DuckDB parses the ones
+    before (two side by side when ready, one a thread), each part deleted once read. A guard tripped
+    while unpacking (size, depth, a damaged ZIP) raises its own error.
+    """
+    parts = out_dir / ".parts"
+    shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir(parents=True)
+    unpacker = Unpacker(zip_path, parts, max_uncompressed, PART_BYTES)
+    feeder = threading.Thread(target=unpacker.run, name="prh-unpack", daemon=True)
+    feeder.start()
+    rows = [0, 0]
+    usual = True
+    con = duckdb.connect(config={"threads": DUCKDB_THREADS, "memory_limit": DUCKDB_MEMORY_LIMIT})
     try:
-        _parse_part(zip_path, halves[0], max_uncompressed, (0, end, b"", b"]"), constants, batch_rows)
-    except SourceError:
-        child.terminate()
-        return None
+        with (
+            pq.ParquetWriter(out_dir / COMPANIES_FILE, COMPANY_SCHEMA, compression="zstd") as companies,
+            pq.ParquetWriter(out_dir / SITUATIONS_FILE, SITUATION_SCHEMA, compression="zstd") as situations,
+        ):
+            while usual and (group := _ready_parts(unpacker.parts)):
+                for batch in con.sql(reduce_sql([str(p) for p in group])).to_arrow_reader(batch_rows):
+                    if pc.any(batch.column("unusual")).as_py():
+                        usual = False
+                        break
+                    table = pa.Table.from_batches([batch])
+                    companies.write_table(_with_constants(table, COMPANY_SCHEMA, constants))
+                    events = _situations(batch)
+                    if events.num_rows:
+                        situations.write_table(_with_constants(events, SITUATION_SCHEMA, constants))
+                    rows[0] += batch.num_rows
+                    rows[1] += events.num_rows
+                for part in group:
+                    part.unlink()
+    except (duckdb.Error, pa.ArrowException, OSError):
+        # DuckDB's error (through the Arrow stream): the reference parse names the problem
+        usual = False
     finally:
-        child.join()
-    if child.exitcode != 0:
-        return None
-    companies = _concat([h / COMPANIES_FILE for h in halves], out_dir / COMPANIES_FILE, COMPANY_SCHEMA)
-    situations = _concat([h / SITUATIONS_FILE for h in halves], out_dir / SITUATIONS_FILE, SITUATION_SCHEMA)
-    return companies, situations
+        con.close()
+        unpacker.stop()
+        feeder.join()
+        shutil.rmtree(parts, ignore_errors=True)
+    if unpacker.error is not None:
+        raise unpacker.error
+    return (rows[0], rows[1]) if usual else None
 
 
 def parse_dump(
@@ -177,27 +228,24 @@ def parse_dump(
     source_updated_at: datetime | None = None,
     is_sample_data: bool = False,
     batch_rows: int = BATCH_ROWS,
-    workers: int | None = None,
     max_unknown_share: float = 0.01,
+    reference: bool = False,
 ) -> StagedPrh:
     """Stream the dump into `out_dir/companies.parquet` and `company_situations.parquet` in batches.
 
-    A large dump on a machine with two or more cores is parsed as two halves at once (`workers`=2;
-    None chooses by size and cores). The result is the same; when the halves cannot be split at a
-    company boundary, or either half fails, one sequential pass runs and reports any error itself.
+    DuckDB parses it; when it finds an unusual company or cannot read the JSON, or with `reference`,
+    ijson and `reduce_company` parse it instead and report any error themselves (same facts, slower).
     Companies whose code set is not TOIMI3/TOIMI4 are counted; above `max_unknown_share` the dump fails.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     constants = {"source_updated_at": source_updated_at, "loaded_at": loaded_at, "is_sample_data": is_sample_data}
     size = check_archive(zip_path, max_uncompressed).file_size
-    if workers is None:
-        workers = 2 if (os.cpu_count() or 1) >= 2 and size >= PARALLEL_MIN_BYTES else 1
-    rows = _parse_in_two(zip_path, out_dir, max_uncompressed, constants, batch_rows) if workers >= 2 else None
-    for half in (".part-0", ".part-1"):
-        shutil.rmtree(out_dir / half, ignore_errors=True)
+    rows = None if reference else _parse_with_duckdb(zip_path, out_dir, max_uncompressed, constants, batch_rows)
+    parser = "duckdb"
     if rows is None:
-        rows = _parse_part(zip_path, out_dir, max_uncompressed, None, constants, batch_rows)
+        parser = "reference"
+        rows = _parse_part(zip_path, out_dir, max_uncompressed, constants, batch_rows)
     if rows[0] == 0:
         raise SourceError(SOURCE, ZIP_FILE, zip_path.name, "the company array is empty")
     unknown = unknown_code_sets(out_dir / COMPANIES_FILE)
@@ -211,7 +259,9 @@ def parse_dump(
             f"{share:.1%} of {rows[0]} companies carry a code set other than "
             f"{'/'.join(CODE_SETS)}, above the allowed {max_unknown_share:.1%}",
         )
-    return StagedPrh(out_dir / COMPANIES_FILE, out_dir / SITUATIONS_FILE, rows[0], rows[1], size, unknown)
+    return StagedPrh(
+        out_dir / COMPANIES_FILE, out_dir / SITUATIONS_FILE, rows[0], rows[1], size, unknown, parser=parser
+    )
 
 
 def unknown_code_sets(companies: Path) -> dict[str, int]:

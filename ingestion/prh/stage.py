@@ -92,6 +92,14 @@ class PrhStager:
             unknown_code_set_companies=staged.unknown_code_set_rows,
         )
         unknown = staged.unknown_code_set_rows
+        if staged.parser != "duckdb":
+            notes.append(
+                (
+                    "warning",
+                    "prh: the dump was parsed by the slower reference parse (ijson), as a company held a value "
+                    "DuckDB's query does not take as it is; the facts are the same",
+                )
+            )
         if unknown:
             notes.append(
                 (
@@ -113,6 +121,7 @@ class PrhStager:
                 "unknown_code_set_companies": unknown,
                 "unknown_code_set_share": round(unknown / staged.companies_rows, 6),
                 "unknown_code_sets": json.dumps(staged.unknown_code_sets, sort_keys=True),
+                "parser": staged.parser,
             },
             "register_history": {
                 "dump_date": str(folded.dump_date),

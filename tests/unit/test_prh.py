@@ -483,7 +483,7 @@ def test_assets_stage_both_files_skip_unchanged_and_quarantine_bad_data(
     first = materialize(assets, resources=resources)
     assert first.success
     staged = _materialization(first, ["staging", "prh", "companies"])
-    assert staged["unchanged"] is False and staged["rows"] > 5_000
+    assert staged["unchanged"] is False and staged["rows"] > 5_000 and staged["parser"] == "duckdb"
     assert _materialization(first, ["staging", "prh", "company_situations"])["rows"] > 10
     history = _materialization(first, ["staging", "prh", "register_history"])
     assert history["folded"] is True and history["dump_date"] == "2026-11-27"
@@ -555,37 +555,148 @@ def _frames(staged: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return companies, pd.read_parquet(staged.situations).drop(columns="loaded_at")
 
 
-def test_two_halves_give_the_same_result_as_one_pass(tmp_path: Path) -> None:
-    from ingestion.prh.archive import find_split
-    from ingestion.prh.parse import _parse_in_two, parse_dump
+def test_duckdb_gives_the_facts_of_reduce_company_on_both_sample_dumps(tmp_path: Path) -> None:
+    """The DuckDB parse and the reference parse (ijson + reduce_company) write the same rows."""
+    from ingestion.prh.parse import parse_dump
 
-    dump = _dump(tmp_path, _many(3000))
-    end, start = find_split(dump, CAP) or (0, 0)
-    payload = zipfile.ZipFile(dump).read("all_companies.json")
-    assert payload[end - 1 : end] == b"}" and payload[start : start + 14] == b'{"businessId":'
-    one = parse_dump(dump, tmp_path / "one", max_uncompressed=CAP, workers=1, batch_rows=500)
-    constants = {"source_updated_at": None, "loaded_at": None, "is_sample_data": False}
-    assert _parse_in_two(dump, tmp_path / "halves", CAP, constants, 500) == (3000, 429), "the split held"
-    two = parse_dump(dump, tmp_path / "two", max_uncompressed=CAP, workers=2, batch_rows=500)
-    assert (two.companies_rows, two.situation_rows) == (one.companies_rows, one.situation_rows) == (3000, 429)
-    for left, right in zip(_frames(one), _frames(two), strict=True):
-        pd.testing.assert_frame_equal(left, right)
-    assert not list((tmp_path / "two").glob(".part-*")), "the halves are merged and removed"
+    for dump in (OLDER_DUMP, NEWEST_DUMP):
+        fast = parse_dump(dump, tmp_path / f"fast-{dump.stem}", max_uncompressed=CAP)
+        slow = parse_dump(dump, tmp_path / f"slow-{dump.stem}", max_uncompressed=CAP, reference=True)
+        assert (fast.parser, slow.parser) == ("duckdb", "reference")
+        assert fast.companies_rows == slow.companies_rows > 5_000 and fast.situation_rows == slow.situation_rows > 10
+        assert fast.unknown_code_sets == slow.unknown_code_sets != {}
+        for left, right in zip(_frames(fast), _frames(slow), strict=True):
+            pd.testing.assert_frame_equal(left, right)
+        assert pq.read_schema(fast.companies).equals(pq.read_schema(slow.companies))
+        assert pq.read_schema(fast.situations).equals(pq.read_schema(slow.situations))
 
 
-def test_a_false_boundary_falls_back_to_one_pass(tmp_path: Path) -> None:
-    """A nested object that looks like a company start: the first half is not valid JSON, so one pass runs."""
-    from ingestion.prh.archive import find_split
-    from ingestion.prh.parse import _parse_in_two, parse_dump
+def test_a_dump_unpacked_in_parts_cut_only_between_companies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of a few kB: `},` inside a string or a nested list is never taken for the end of a company."""
+    from ingestion.prh import archive, parse
 
-    records = [{"extra": [{"a": 1}, {"businessId": "no"}], **record} for record in _many(400)]
+    records = [{"extra": [{"a": 1}, {"businessId": "no"}], "note": "}, {", **record} for record in _many(400)]
     dump = _dump(tmp_path, records)
-    assert find_split(dump, CAP) is not None, "a candidate boundary is found (inside a company)"
-    constants = {"source_updated_at": None, "loaded_at": None, "is_sample_data": False}
-    assert _parse_in_two(dump, tmp_path / "halves", CAP, constants, 500) is None, "the split is refused"
-    staged = parse_dump(dump, tmp_path / "out", max_uncompressed=CAP, workers=2)
-    assert staged.companies_rows == 400
-    assert pd.read_parquet(staged.companies)["business_id"].tolist() == [r["businessId"]["value"] for r in records]
+    monkeypatch.setattr(parse, "PART_BYTES", 4096)
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 1000)
+    handed: list[Path | None] = []
+    hand_over = archive.Unpacker._hand_over
+
+    def counting(self: archive.Unpacker, part: Path | None) -> bool:
+        handed.append(part)
+        return hand_over(self, part)
+
+    monkeypatch.setattr(archive.Unpacker, "_hand_over", counting)
+    parts = parse.parse_dump(dump, tmp_path / "parts", max_uncompressed=CAP, batch_rows=50)
+    assert len(handed) > 50 and handed[-1] is None, "many parts, then the end"
+    whole = parse.parse_dump(dump, tmp_path / "whole", max_uncompressed=CAP, reference=True)
+    assert parts.parser == "duckdb" and parts.companies_rows == 400
+    for left, right in zip(_frames(parts), _frames(whole), strict=True):
+        pd.testing.assert_frame_equal(left, right)
+    assert not (tmp_path / "parts" / ".parts").exists(), "the parts are removed"
+
+
+def _odd(**fields: Any) -> dict[str, Any]:
+    return _company("2345678-1", "2015-04-01", **fields)
+
+
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        (_odd(registrationDate="2020-02-30"), r"registrationDate of 2345678-1 = '2020-02-30': not a valid date"),
+        (_odd(endDate=20200101), r"endDate of 2345678-1 = 20200101: not a date"),
+        (_odd(lastModified="yesterday"), r"lastModified of 2345678-1 = 'yesterday': not a timestamp"),
+        (
+            _odd(addresses=[{"type": 1, "postOffices": _office("OULU", "5640")}]),
+            r"addresses\[type=1\].municipalityCode of 2345678-1 = '5640': not 3 digits",
+        ),
+        (_odd(companySituations=[{"type": "XYZ"}]), r"companySituations.type of 2345678-1 = 'XYZ'"),
+        (_odd(companySituations=[None]), r"companySituations.type of 2345678-1 = None"),
+        (
+            _odd(companySituations=[{"type": "KONK", "registrationDate": "2024-13-01"}]),
+            r"companySituations.registrationDate of 2345678-1",
+        ),
+        (_odd(mainBusinessLine={"type": "6201", "typeCodeSet": "TOIMI4"}), r"mainBusinessLine.type of 2345678-1"),
+        (_company("123", "2015-04-01"), r"businessId.value = '123': not a business id"),
+        (_odd(businessId="2345678-1"), r"businessId.value = None: not a business id"),
+    ],
+)
+def test_a_bad_company_fails_naming_its_business_id_field_and_value(
+    tmp_path: Path, record: dict[str, Any], problem: str
+) -> None:
+    """DuckDB marks the company unusual; the reference parse then raises naming the company."""
+    from ingestion.prh.parse import parse_dump
+
+    records = _many(30)
+    records.insert(17, record)
+    with pytest.raises(SourceError, match=problem) as raised:
+        parse_dump(_dump(tmp_path, records), tmp_path / "out", max_uncompressed=CAP)
+    assert raised.value.source == "prh"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # numbers where strings are usual: Python's str() and DuckDB's text agree or the company is rerun
+        {"addresses": [{"type": "1", "postOffices": [{"municipalityCode": 91}]}]},
+        {"companyForms": [{"type": 16, "registrationDate": "2001-01-01"}, {"type": True, "registrationDate": None}]},
+        {"companyForms": [{"type": "16", "registrationDate": "2001-01-01", "endDate": 0}]},
+        {"mainBusinessLine": {"type": 62010, "typeCodeSet": "TOIMI3"}},
+        {"mainBusinessLine": {"type": "62010", "typeCodeSet": 3}},
+        {"mainBusinessLine": {"type": "62010", "typeCodeSet": ""}},
+        {"mainBusinessLine": {"type": "", "typeCodeSet": "TOIMI9"}},
+        {"lastModified": "2026-03-02"},
+        {"lastModified": "2026-03-02T10:11:12.123456+02:00"},
+        {"registrationDate": "", "businessId": {"value": "2345678-1", "registrationDate": "2015-04-01T00:00"}},
+        {"addresses": [{"type": 2, "postOffices": [{"municipalityCode": "91"}]}, {"type": 1, "postOffices": []}]},
+        {"companySituations": [{"type": "SANE", "registrationDate": "2024-02-01", "endDate": ""}]},
+        {"companyForms": "16", "addresses": {"type": 1}},
+    ],
+)
+def test_odd_but_allowed_values_give_the_facts_of_reduce_company(tmp_path: Path, fields: dict[str, Any]) -> None:
+    from ingestion.prh.parse import parse_dump
+
+    records = _many(20)
+    records.insert(5, _odd(**fields))
+    dump = _dump(tmp_path, records)
+    fast = parse_dump(dump, tmp_path / "fast", max_uncompressed=CAP, max_unknown_share=1)
+    slow = parse_dump(dump, tmp_path / "slow", max_uncompressed=CAP, max_unknown_share=1, reference=True)
+    for left, right in zip(_frames(fast), _frames(slow), strict=True):
+        pd.testing.assert_frame_equal(left, right)
+
+
+def test_a_member_unpacking_beyond_the_cap_is_stopped_even_when_its_declared_size_lies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingestion.prh import archive
+    from ingestion.prh.parse import parse_dump
+
+    checked = archive.json_member
+    monkeypatch.setattr(archive, "json_member", lambda zf, where, cap: checked(zf, where, CAP))
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 4096)
+    dump = _dump(tmp_path, _many(400))
+    with pytest.raises(
+        SourceError, match=r"ZIP member all_companies.json = '> 50000 bytes': decompressed size"
+    ) as raised:
+        parse_dump(dump, tmp_path / "out", max_uncompressed=50_000)
+    assert raised.value.source == "prh"
+    assert not (tmp_path / "out" / ".parts").exists()
+
+
+def test_json_nested_too_deep_is_refused_while_unpacking(tmp_path: Path) -> None:
+    from ingestion.prh.archive import MAX_JSON_DEPTH
+    from ingestion.prh.parse import parse_dump
+
+    deep = '[{"businessId": {"value": "2345678-1"}, "x": ' + "[" * 70 + "]" * 70 + "}]"
+    path = tmp_path / "deep.zip"
+    path.write_bytes(_zip(deep.encode()))
+    with pytest.raises(SourceError, match=f"nested deeper than {MAX_JSON_DEPTH}") as raised:
+        parse_dump(path, tmp_path / "out", max_uncompressed=CAP)
+    assert raised.value.field == "ZIP member all_companies.json"
+    # brackets inside strings, escaped quotes and backslashes do not count
+    shallow = json.dumps([_company("2345678-1", "2015-04-01", note='[[[ \\" {{{' * 40)])
+    path.write_bytes(_zip(shallow.encode()))
+    assert parse_dump(path, tmp_path / "ok", max_uncompressed=CAP).companies_rows == 1
 
 
 # --- code sets -----------------------------------------------------------------------------------
