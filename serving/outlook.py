@@ -72,7 +72,7 @@ def snaive(y: np.ndarray, h: int) -> Forecast:
     return mean, {level: (mean - z * sd, mean + z * sd) for level, z in Z.items()}
 
 
-def _back(mean: np.ndarray, bands: Bands) -> Forecast:
+def back_transform(mean: np.ndarray, bands: Bands) -> Forecast:
     """From the log1p scale back to counts (quantiles map through a monotone transform)."""
     return np.expm1(mean), {level: (np.expm1(lo), np.expm1(hi)) for level, (lo, hi) in bands.items()}
 
@@ -84,25 +84,30 @@ def _ets_model(log_y: np.ndarray) -> ETSModel:
     )
 
 
-def ets(y: np.ndarray, h: int) -> Forecast:
-    """statsmodels ETS(A,Ad,A) on log1p, fitted by maximum likelihood, with its exact prediction intervals."""
-    fit = _ets_model(np.log1p(y)).fit(disp=False)
+def ets(y: np.ndarray, h: int, start_params: np.ndarray | None = None) -> Forecast:
+    """statsmodels ETS(A,Ad,A) on log1p, fitted by maximum likelihood, with its exact prediction intervals.
+
+    `start_params` (the same series' fit at an earlier origin) starts the optimiser near its optimum:
+    about a third of the time of a cold fit, measured here.
+    """
+    fit = _ets_model(np.log1p(y)).fit(disp=False, start_params=start_params)
     prediction = fit.get_prediction(start=len(y), end=len(y) + h - 1)
     bands = {}
     for level in Z:
         frame = prediction.summary_frame(alpha=1 - level / 100)
         bands[level] = (frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy())
-    return _back(np.asarray(prediction.predicted_mean), bands)
+    return back_transform(np.asarray(prediction.predicted_mean), bands)
 
 
-def ets_from_origins(y: np.ndarray, first_origin: int, h: int) -> dict[int, Forecast]:
+def ets_from_origins(y: np.ndarray, first_origin: int, h: int) -> tuple[dict[int, Forecast], np.ndarray]:
     """ETS forecasts from every origin `first_origin`…len(y)-1 with parameters fitted once, on y[:first_origin].
 
     No origin sees data after it: the parameters come from the earliest origin, and the states at a
     later origin are the same causal filter run over the months up to it. The forecast and its
     variance are the closed forms of ETS(A,Ad,A) (Hyndman et al. 2008, table 6.1), σ² being the mean
     squared one-step error up to the origin, as statsmodels estimates it. One fit and one filter per
-    series instead of one fit per origin keeps the backtest inside the nightly budget.
+    series instead of one fit per origin keeps the backtest inside the nightly budget. Returned with
+    the fitted parameters.
     """
     log_y = np.log1p(y)
     fit = _ets_model(log_y[:first_origin]).fit(disp=False)
@@ -120,8 +125,8 @@ def ets_from_origins(y: np.ndarray, first_origin: int, h: int) -> dict[int, Fore
         seasonal_rows = origin - 1 + steps - SEASON * ((steps - 1) // SEASON + 1)
         mean = level + damped * trend + states[seasonal_rows, 2]
         sd = np.sqrt(np.mean(residuals[:origin] ** 2) * relative_variance)
-        out[origin] = _back(mean, {lv: (mean - z * sd, mean + z * sd) for lv, z in Z.items()})
-    return out
+        out[origin] = back_transform(mean, {lv: (mean - z * sd, mean + z * sd) for lv, z in Z.items()})
+    return out, np.asarray(fit.params)
 
 
 @dataclass(frozen=True)
@@ -208,22 +213,25 @@ def fitting_window(
     return None
 
 
-def load_series(warehouse: Path) -> tuple[Release, list[Series], int]:
-    """Every area's measure series from the build warehouse, the release they are from, and how many were too short."""
+def load_series(warehouse: Path, fact: str = FACT) -> tuple[Release, list[Series], int]:
+    """Every area's measure series, the release they are from, and how many were too short.
+
+    `fact` names the table: the build warehouse's by default, `fct_labour_market_monthly` in a serving file.
+    """
     columns = ", ".join(f"{m}, coalesce({m}_is_lower_bound, false)" for m in MEASURES)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         head = con.execute(
             "SELECT max(month), max(source_updated_at), bool_or(is_sample_data) "
-            f"FROM {FACT} WHERE area_level IN {LEVELS}"
+            f"FROM {fact} WHERE area_level IN {LEVELS}"
         ).fetchone()
         rows = con.execute(
-            f"SELECT area_code, area_level, month, {columns} FROM {FACT} "
+            f"SELECT area_code, area_level, month, {columns} FROM {fact} "
             f"WHERE area_level IN {LEVELS} ORDER BY area_code, month"
         ).fetchall()
     if head is None or head[0] is None:
-        raise ValueError(f"{FACT} in {warehouse} has no rows at levels {', '.join(LEVELS)}; nothing to forecast")
+        raise ValueError(f"{fact} in {warehouse} has no rows at levels {', '.join(LEVELS)}; nothing to forecast")
     if head[1] is None:
-        raise ValueError(f"{FACT} in {warehouse}: source_updated_at is NULL on every row, so the release is unknown")
+        raise ValueError(f"{fact} in {warehouse}: source_updated_at is NULL on every row, so the release is unknown")
     release = Release(_month(head[0]), head[1], bool(head[2]))
     by_area: dict[tuple[str, str], list[tuple]] = {}
     for row in rows:
@@ -281,50 +289,57 @@ def _finite(forecast: Forecast) -> bool:
     return bool(np.all(np.isfinite(mean)) and all(np.all(np.isfinite(b)) for pair in bands.values() for b in pair))
 
 
-def forecast_series(s: Series) -> tuple[list[dict], int]:
-    """Both methods' forecasts from the series' last month; the rows and the number of failed fits."""
-    rows: list[dict] = []
-    failed = 0
-    for method, model in (("ets", ets), ("snaive", snaive)):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                result = model(s.values, HORIZON)
-        except (ValueError, np.linalg.LinAlgError):
-            failed += 1
-            continue
-        if not _finite(result):
-            failed += 1
-            continue
-        rows.extend(_rows(s, method, s.end, result))
-    return rows, failed
+def _guarded(compute: Callable[[], Forecast]) -> Forecast | None:
+    """A forecast, or None when the fit fails or gives a non-finite number."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = compute()
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    return result if _finite(result) else None
 
 
-def backtest_series(job: tuple[Series, frozenset[date]]) -> tuple[list[dict], int]:
-    """Both methods from each of the latest BACKTEST_ORIGINS origins not in `done`, scored where actuals exist."""
+def series_outlook(job: tuple[Series, frozenset[date]]) -> tuple[list[dict], list[dict], int]:
+    """One series' forecasts (both methods, from its last month) and backtest rows; and its failed fits.
+
+    The backtest covers the latest BACKTEST_ORIGINS origins not in `done` (already scored by an
+    earlier release), scored where the actuals exist. When it fits, the forecast's fit starts from
+    the backtest's parameters.
+    """
     s, done = job
     y = s.values
     n = len(y)
     origins = [o for o in range(max(MIN_TRAIN, n - BACKTEST_ORIGINS), n) if add_months(s.end, o - n) not in done]
-    if not origins:
-        return [], 0
-    rows: list[dict] = []
+    backtest: list[dict] = []
     failed = 0
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            by_origin = ets_from_origins(y, origins[0], HORIZON)
-    except (ValueError, np.linalg.LinAlgError):
-        by_origin = {}
-        failed += 1
-    for origin in origins:
-        origin_month = add_months(s.end, origin - n)
-        actual = y[origin : origin + HORIZON]
-        ets_forecast = by_origin.get(origin)
-        if ets_forecast is not None and _finite(ets_forecast):
-            rows.extend(_rows(s, "ets", origin_month, ets_forecast, actual))
-        rows.extend(_rows(s, "snaive", origin_month, snaive(y[:origin], HORIZON), actual))
-    return rows, failed
+    start_params = None
+    if origins:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                by_origin, start_params = ets_from_origins(y, origins[0], HORIZON)
+        except (ValueError, np.linalg.LinAlgError):
+            by_origin = {}
+            failed += 1
+        for origin in origins:
+            origin_month = add_months(s.end, origin - n)
+            actual = y[origin : origin + HORIZON]
+            ets_forecast = by_origin.get(origin)
+            if ets_forecast is not None and _finite(ets_forecast):
+                backtest.extend(_rows(s, "ets", origin_month, ets_forecast, actual))
+            backtest.extend(_rows(s, "snaive", origin_month, snaive(y[:origin], HORIZON), actual))
+    forecast: list[dict] = []
+    for method, compute in (
+        ("ets", lambda: ets(y, HORIZON, start_params)),
+        ("snaive", lambda: snaive(y, HORIZON)),
+    ):
+        result = _guarded(compute)
+        if result is None:
+            failed += 1
+        else:
+            forecast.extend(_rows(s, method, s.end, result))
+    return forecast, backtest, failed
 
 
 def with_rate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -444,21 +459,19 @@ def run_outlook(warehouse: Path, root: Path, workers: int = 2) -> OutlookRun:
     run = OutlookRun(release, folder, reused=False, series=len(series), skipped_short=short)
     run.lower_bound_series = sum(s.is_lower_bound for s in series)
     made_at = datetime.now(UTC).replace(tzinfo=None)
-    forecast_rows: list[dict] = []
-    for rows, failed in _run_pool(forecast_series, series, workers):
-        forecast_rows.extend(rows)
-        run.failed_fits += failed
     earlier, covered = _earlier_origins(root, release.key)
     reused = _reused_backtest(earlier, series)
     if not reused.empty:
         run.backtest_origins_reused = len(reused[["area_code", "indicator", "origin_month"]].drop_duplicates())
-    jobs = []
-    for s in series:
-        done = frozenset(o for (a, m, o) in covered if a == s.area_code and m == s.measure)
-        jobs.append((s, done))
+    done: dict[tuple[str, str], set[date]] = {}
+    for area, measure, origin in covered:
+        done.setdefault((area, measure), set()).add(origin)
+    jobs = [(s, frozenset(done.get((s.area_code, s.measure), ()))) for s in series]
+    forecast_rows: list[dict] = []
     backtest_rows: list[dict] = []
-    for rows, failed in _run_pool(backtest_series, jobs, workers):
-        backtest_rows.extend(rows)
+    for forecast_part, backtest_part, failed in _run_pool(series_outlook, jobs, workers):
+        forecast_rows.extend(forecast_part)
+        backtest_rows.extend(backtest_part)
         run.failed_fits += failed
     run.backtest_origins_computed = len({(r["area_code"], r["indicator"], r["origin_month"]) for r in backtest_rows})
     forecast = _frame(pd.DataFrame(forecast_rows, columns=MEASURE_COLUMNS), release, made_at)

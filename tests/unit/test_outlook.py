@@ -58,6 +58,7 @@ def _warehouse(
             rows.append(row)
     frame = pd.DataFrame(rows)
     with duckdb.connect(str(path)) as con:
+        con.register("frame", frame)
         con.execute("CREATE SCHEMA marts")
         con.execute("CREATE TABLE marts.fct_labour_market_monthly AS SELECT * FROM frame")
     return path
@@ -66,7 +67,7 @@ def _warehouse(
 def test_fixed_parameter_origins_match_statsmodels_at_the_fitted_origin() -> None:
     """The closed-form forecast from the filtered states equals statsmodels' own prediction and interval."""
     y = _seasonal(80, 5000, 3)
-    ours = ets_from_origins(y, 60, HORIZON)[60]
+    ours = ets_from_origins(y, 60, HORIZON)[0][60]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = outlook.ets(y[:60], HORIZON)
@@ -80,7 +81,7 @@ def test_later_origins_never_see_the_months_after_them() -> None:
     y = _seasonal(80, 5000, 4)
     changed = y.copy()
     changed[70:] *= 3
-    before, after = ets_from_origins(y, 60, HORIZON), ets_from_origins(changed, 60, HORIZON)
+    before, after = ets_from_origins(y, 60, HORIZON)[0], ets_from_origins(changed, 60, HORIZON)[0]
     for origin in range(60, 71):
         np.testing.assert_allclose(before[origin][0], after[origin][0])
     assert not np.allclose(before[72][0], after[72][0])
@@ -103,9 +104,11 @@ def test_rate_is_numerator_over_denominator_with_a_wider_interval() -> None:
     base |= {"origin_month": date(2026, 1, 1), "target_month": date(2026, 2, 1)}
     rows = pd.DataFrame(
         [
-            base | {"indicator": "unemployed", "point": 1000.0, "lo80": 950.0, "hi80": 1050.0}
+            base
+            | {"indicator": "unemployed", "point": 1000.0, "lo80": 950.0, "hi80": 1050.0}
             | {"lo95": 920.0, "hi95": 1080.0, "is_lower_bound": False},
-            base | {"indicator": "labour_force", "point": 10000.0, "lo80": 9900.0, "hi80": 10100.0}
+            base
+            | {"indicator": "labour_force", "point": 10000.0, "lo80": 9900.0, "hi80": 10100.0}
             | {"lo95": 9800.0, "hi95": 10200.0, "is_lower_bound": False},
         ]
     )
@@ -148,9 +151,7 @@ def test_a_lower_bound_series_is_flagged_and_its_rate_too(tmp_path: Path) -> Non
     lower = {"TA01/unemployed": {75}}  # too recent to cut at: the whole run is fitted and flagged
     run = run_outlook(_warehouse(tmp_path / "w.duckdb", 80, datetime(2025, 9, 1)), tmp_path / "f", workers=1)
     assert run.lower_bound_series == 0
-    run = run_outlook(
-        _warehouse(tmp_path / "w2.duckdb", 80, datetime(2025, 9, 1), lower), tmp_path / "g", workers=1
-    )
+    run = run_outlook(_warehouse(tmp_path / "w2.duckdb", 80, datetime(2025, 9, 1), lower), tmp_path / "g", workers=1)
     assert run.lower_bound_series == 1
     forecast = pd.read_parquet(run.folder / FORECAST_FILE)
     flagged = forecast[forecast["is_lower_bound"]]

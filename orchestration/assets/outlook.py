@@ -1,0 +1,50 @@
+"""The forecast asset: between the dbt build of the labour-market fact and the forecast marts.
+
+It reads `fct_labour_market_monthly` from the build warehouse and writes the forecasts and backtest of
+its release under `data/forecasts/<release>/` (plain Python in `serving.outlook`); the dbt sources
+`forecasts.forecast` and `forecasts.backtest` read those files, so the dbt multi-asset runs on both
+sides of it (Dagster splits the subsettable dbt asset into a step before and a step after).
+"""
+
+import os
+from collections.abc import Iterator
+
+import pyarrow.parquet as pq
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+
+from orchestration.resources import PipelineSettings
+
+FACT_KEY = AssetKey(["marts", "fct_labour_market_monthly"])
+FORECAST_KEYS = (AssetKey(["staging", "forecasts", "forecast"]), AssetKey(["staging", "forecasts", "backtest"]))
+FORECASTS_DIR = "forecasts"
+WORKERS = 2  # the machine's two cores; measured in bench/outlook_benchmark.py
+
+
+@multi_asset(
+    name="outlook_forecasts",
+    specs=[AssetSpec(key, deps=[FACT_KEY], group_name="outlook", kinds={"parquet"}) for key in FORECAST_KEYS],
+    pool="warehouse",
+    description=(
+        "Forecasts 1–12 months ahead per area (ETS and seasonal naive, 80 %/95 % intervals) and their "
+        "rolling-origin backtest, written once per data release under data/forecasts/<release>/."
+    ),
+)
+def outlook_forecasts(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[MaterializeResult]:
+    """Computes only a release not stored yet; the same release again is reused as written."""
+    # Imported here: statsmodels would add to every Dagster code-location load.
+    from serving.outlook import BACKTEST_FILE, FORECAST_FILE, run_outlook
+
+    settings = pipeline.get()
+    workers = min(WORKERS, os.cpu_count() or 1)
+    run = run_outlook(settings.warehouse_path, settings.data_dir / FORECASTS_DIR, workers=workers)
+    context.log.info(run.describe())
+    for key, name in zip(FORECAST_KEYS, (FORECAST_FILE, BACKTEST_FILE), strict=True):
+        path = run.folder / name
+        metadata = {
+            "release": run.release.key,
+            "unchanged": run.reused,
+            "rows": pq.ParquetFile(path).metadata.num_rows,
+            "path": MetadataValue.path(str(path)),
+            "summary": run.describe(),
+        }
+        yield MaterializeResult(asset_key=key, metadata=metadata)
