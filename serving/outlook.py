@@ -54,6 +54,7 @@ MIN_TRAIN = 4 * SEASON  # the shortest history a forecast is made from
 BACKTEST_ORIGINS = 24
 Z = {80: 1.2815515655446004, 95: 1.959963984540054}
 FORECAST_FILE = "forecast.parquet"
+PARAMS_FILE = "ets_params.parquet"  # each series' fitted ETS parameters: the next release's fit starts there
 BACKTEST_FILE = "backtest.parquet"
 FACT = "marts.fct_labour_market_monthly"
 
@@ -84,8 +85,13 @@ def _ets_model(log_y: np.ndarray) -> ETSModel:
     )
 
 
-def ets(y: np.ndarray, h: int, start_params: np.ndarray | None = None) -> Forecast:
-    """statsmodels ETS(A,Ad,A) on log1p, fitted by maximum likelihood, with its exact prediction intervals.
+def ets(y: np.ndarray, h: int) -> Forecast:
+    """statsmodels ETS(A,Ad,A) on log1p, fitted by maximum likelihood, with its exact prediction intervals."""
+    return ets_with_params(y, h)[0]
+
+
+def ets_with_params(y: np.ndarray, h: int, start_params: np.ndarray | None = None) -> tuple[Forecast, np.ndarray]:
+    """`ets` and the fitted parameters.
 
     `start_params` (the same series' fit at an earlier origin) starts the optimiser near its optimum:
     about a third of the time of a cold fit, measured here.
@@ -96,7 +102,7 @@ def ets(y: np.ndarray, h: int, start_params: np.ndarray | None = None) -> Foreca
     for level in Z:
         frame = prediction.summary_frame(alpha=1 - level / 100)
         bands[level] = (frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy())
-    return back_transform(np.asarray(prediction.predicted_mean), bands)
+    return back_transform(np.asarray(prediction.predicted_mean), bands), np.asarray(fit.params)
 
 
 def ets_from_origins(y: np.ndarray, first_origin: int, h: int) -> tuple[dict[int, Forecast], np.ndarray]:
@@ -289,25 +295,16 @@ def _finite(forecast: Forecast) -> bool:
     return bool(np.all(np.isfinite(mean)) and all(np.all(np.isfinite(b)) for pair in bands.values() for b in pair))
 
 
-def _guarded(compute: Callable[[], Forecast]) -> Forecast | None:
-    """A forecast, or None when the fit fails or gives a non-finite number."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = compute()
-    except (ValueError, np.linalg.LinAlgError):
-        return None
-    return result if _finite(result) else None
-
-
-def series_outlook(job: tuple[Series, frozenset[date]]) -> tuple[list[dict], list[dict], int]:
-    """One series' forecasts (both methods, from its last month) and backtest rows; and its failed fits.
+def series_outlook(
+    job: tuple[Series, frozenset[date], np.ndarray | None],
+) -> tuple[list[dict], list[dict], np.ndarray | None, int]:
+    """One series' forecasts (both methods, from its last month), backtest rows, ETS parameters and failed fits.
 
     The backtest covers the latest BACKTEST_ORIGINS origins not in `done` (already scored by an
-    earlier release), scored where the actuals exist. When it fits, the forecast's fit starts from
-    the backtest's parameters.
+    earlier release), scored where the actuals exist. The forecast's fit starts from the previous
+    release's parameters when given, else from the backtest's.
     """
-    s, done = job
+    s, done, previous_params = job
     y = s.values
     n = len(y)
     origins = [o for o in range(max(MIN_TRAIN, n - BACKTEST_ORIGINS), n) if add_months(s.end, o - n) not in done]
@@ -329,17 +326,22 @@ def series_outlook(job: tuple[Series, frozenset[date]]) -> tuple[list[dict], lis
             if ets_forecast is not None and _finite(ets_forecast):
                 backtest.extend(_rows(s, "ets", origin_month, ets_forecast, actual))
             backtest.extend(_rows(s, "snaive", origin_month, snaive(y[:origin], HORIZON), actual))
+    if previous_params is not None:
+        start_params = previous_params
     forecast: list[dict] = []
-    for method, compute in (
-        ("ets", lambda: ets(y, HORIZON, start_params)),
-        ("snaive", lambda: snaive(y, HORIZON)),
-    ):
-        result = _guarded(compute)
-        if result is None:
-            failed += 1
-        else:
-            forecast.extend(_rows(s, method, s.end, result))
-    return forecast, backtest, failed
+    params = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ets_forecast, params = ets_with_params(y, HORIZON, start_params)
+    except (ValueError, np.linalg.LinAlgError):
+        ets_forecast = None
+    if ets_forecast is not None and _finite(ets_forecast):
+        forecast.extend(_rows(s, "ets", s.end, ets_forecast))
+    else:
+        failed += 1
+    forecast.extend(_rows(s, "snaive", s.end, snaive(y, HORIZON)))
+    return forecast, backtest, params, failed
 
 
 def with_rate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -403,8 +405,21 @@ def _earlier_origins(root: Path, release_key: str) -> tuple[pd.DataFrame, set[tu
     return rows.drop(columns=["_release"]), covered
 
 
+def _previous_params(root: Path, release_key: str) -> dict[tuple[str, str], np.ndarray]:
+    """Each series' ETS parameters from the newest earlier release that stored them."""
+    for folder in reversed(release_folders(root)):
+        path = folder / PARAMS_FILE
+        if folder.name < release_key and path.exists():
+            frame = pd.read_parquet(path)
+            return {
+                (a, m): np.asarray(p, dtype=float)
+                for a, m, p in zip(frame["area_code"], frame["indicator"], frame["params"], strict=True)
+            }
+    return {}
+
+
 def _reused_backtest(earlier: pd.DataFrame, series: list[Series]) -> pd.DataFrame:
-    """Earlier rows at this release's backtest origins, with the actual from this release's series (None if not yet)."""
+    """Earlier rows at this release's backtest origins whose target this release holds, with that actual."""
     if earlier.empty:
         return earlier
     actuals: dict[tuple[str, str, date], float] = {}
@@ -466,10 +481,18 @@ def run_outlook(warehouse: Path, root: Path, workers: int = 2) -> OutlookRun:
     done: dict[tuple[str, str], set[date]] = {}
     for area, measure, origin in covered:
         done.setdefault((area, measure), set()).add(origin)
-    jobs = [(s, frozenset(done.get((s.area_code, s.measure), ()))) for s in series]
+    previous = _previous_params(root, release.key)
+    jobs = [
+        (s, frozenset(done.get((s.area_code, s.measure), ())), previous.get((s.area_code, s.measure))) for s in series
+    ]
     forecast_rows: list[dict] = []
     backtest_rows: list[dict] = []
-    for forecast_part, backtest_part, failed in _run_pool(series_outlook, jobs, workers):
+    params_rows: list[dict] = []
+    for (s, _done, _previous), (forecast_part, backtest_part, params, failed) in zip(
+        jobs, _run_pool(series_outlook, jobs, workers), strict=True
+    ):
+        if params is not None:
+            params_rows.append({"area_code": s.area_code, "indicator": s.measure, "params": params.tolist()})
         forecast_rows.extend(forecast_part)
         backtest_rows.extend(backtest_part)
         run.failed_fits += failed
@@ -478,7 +501,8 @@ def run_outlook(warehouse: Path, root: Path, workers: int = 2) -> OutlookRun:
     computed = pd.DataFrame(backtest_rows, columns=[*MEASURE_COLUMNS, "actual"])
     measures = pd.concat([computed, reused[computed.columns]], ignore_index=True) if not reused.empty else computed
     backtest = _frame(measures, release, made_at)
-    _write_release(root, folder, {FORECAST_FILE: forecast, BACKTEST_FILE: backtest})
+    params_frame = pd.DataFrame(params_rows, columns=["area_code", "indicator", "params"])
+    _write_release(root, folder, {FORECAST_FILE: forecast, BACKTEST_FILE: backtest, PARAMS_FILE: params_frame})
     run.forecast_rows, run.backtest_rows = len(forecast), len(backtest)
     return run
 

@@ -77,6 +77,18 @@ def test_fixed_parameter_origins_match_statsmodels_at_the_fitted_origin() -> Non
         np.testing.assert_allclose(ours[1][level][1], theirs[1][level][1], rtol=1e-6)
 
 
+def test_a_warm_started_fit_reaches_the_cold_fit() -> None:
+    """The next release's fit starts from the previous parameters and lands where a cold fit does."""
+    y = _seasonal(80, 5000, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (cold, _bands), params = outlook.ets_with_params(y[:79], HORIZON)
+        (warm, _bands), _ = outlook.ets_with_params(y, HORIZON, start_params=params)
+        (fresh, _bands), _ = outlook.ets_with_params(y, HORIZON)
+    np.testing.assert_allclose(warm, fresh, rtol=0.01)
+    assert not np.allclose(cold, fresh, rtol=1e-9)
+
+
 def test_later_origins_never_see_the_months_after_them() -> None:
     y = _seasonal(80, 5000, 4)
     changed = y.copy()
@@ -172,6 +184,7 @@ def test_same_release_is_reused_and_a_new_release_adds_a_folder(tmp_path: Path) 
     # The new release's backtest takes 23 origins from the first one and its forecast origin as the 24th:
     # nothing to fit again, and the first release's forecast is now scored at horizon 1.
     assert later.backtest_origins_computed == 0 and later.backtest_origins_reused == 8 * outlook.BACKTEST_ORIGINS
+    assert len(pd.read_parquet(later.folder / outlook.PARAMS_FILE)) == 8  # the next release's fits start there
     backtest = pd.read_parquet(later.folder / BACKTEST_FILE)
     scored = backtest[(backtest["origin_month"] == date(2025, 8, 1)) & (backtest["indicator"] == "unemployed")]
     assert len(scored) == 2 * 2 and (scored["horizon"] == 1).all() and scored["actual"].notna().all()
