@@ -42,52 +42,18 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-# One BLAS thread per worker process: with its default pool per process, the statsmodels fits spent
-# most of their CPU time spinning (measured 2–5× slower per fit on this 2-core machine).
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+# isort: off
+# serving.outlook first: it sets the one-BLAS-thread limits, which apply only when set before numpy
+# loads. From it the production pieces: the method and baseline, horizon, and the series as fitted.
+from serving.outlook import HORIZON, MIN_TRAIN, SEASON, Z, Forecast, back_transform, ets, snaive
+from serving.outlook import load_series as load_outlook_series
 
-import duckdb  # noqa: E402  (after the thread limits, which apply when numpy loads)
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: E402
-from statsmodels.tsa.forecasting.theta import ThetaModel  # noqa: E402
-from statsmodels.tsa.statespace.sarimax import SARIMAX  # noqa: E402
+import numpy as np
+from statsmodels.tsa.forecasting.theta import ThetaModel
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+# isort: on
 
 ROOT = Path(__file__).resolve().parents[1]
-MEASURES = ("unemployed", "labour_force", "open_vacancies", "long_term_unemployed")
-LEVELS = ("employment_area", "region", "country")
-HORIZON = 12
-SEASON = 12
-MIN_TRAIN = 4 * SEASON  # the shortest history a forecast is made from
-Z = {80: 1.2815515655446004, 95: 1.959963984540054}
-
-Forecast = tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]
-
-
-def snaive(y: np.ndarray, h: int) -> Forecast:
-    """Seasonal naive with normal intervals whose spread grows with the number of seasons ahead."""
-    steps = np.arange(h)
-    mean = y[len(y) - SEASON + steps % SEASON]
-    sd = np.std(y[SEASON:] - y[:-SEASON], ddof=1) * np.sqrt(steps // SEASON + 1)
-    return mean, {level: (mean - z * sd, mean + z * sd) for level, z in Z.items()}
-
-
-def _back(mean: np.ndarray, bands: dict[int, tuple[np.ndarray, np.ndarray]]) -> Forecast:
-    """From the log1p scale back to counts (quantiles map through a monotone transform)."""
-    return np.expm1(mean), {level: (np.expm1(lo), np.expm1(hi)) for level, (lo, hi) in bands.items()}
-
-
-def ets(y: np.ndarray, h: int) -> Forecast:
-    fit = ETSModel(  # a Series: ETS prediction intervals need an index (statsmodels 0.15)
-        pd.Series(np.log1p(y)), error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON
-    ).fit(disp=False)
-    prediction = fit.get_prediction(start=len(y), end=len(y) + h - 1)
-    bands = {}
-    for level in Z:
-        frame = prediction.summary_frame(alpha=1 - level / 100)
-        bands[level] = (frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy())
-    return _back(np.asarray(prediction.predicted_mean), bands)
 
 
 def theta(y: np.ndarray, h: int) -> Forecast:
@@ -96,7 +62,7 @@ def theta(y: np.ndarray, h: int) -> Forecast:
     for level in Z:
         interval = np.asarray(fit.prediction_intervals(h, alpha=1 - level / 100))
         bands[level] = (interval[:, 0], interval[:, 1])
-    return _back(np.asarray(fit.forecast(h)), bands)
+    return back_transform(np.asarray(fit.forecast(h)), bands)
 
 
 def airline(y: np.ndarray, h: int) -> Forecast:
@@ -106,7 +72,7 @@ def airline(y: np.ndarray, h: int) -> Forecast:
     for level in Z:
         interval = np.asarray(forecast.conf_int(alpha=1 - level / 100))
         bands[level] = (interval[:, 0], interval[:, 1])
-    return _back(np.asarray(forecast.predicted_mean), bands)
+    return back_transform(np.asarray(forecast.predicted_mean), bands)
 
 
 MODELS: dict[str, Callable[[np.ndarray, int], Forecast]] = {
@@ -127,7 +93,7 @@ def _statsforecast_model() -> Callable[[np.ndarray, int], Forecast] | None:
     def auto_ets(y: np.ndarray, h: int) -> Forecast:
         result = AutoETS(season_length=SEASON).forecast(y=np.log1p(y), h=h, level=list(Z))
         bands = {level: (result[f"lo-{level}"], result[f"hi-{level}"]) for level in Z}
-        return _back(result["mean"], bands)
+        return back_transform(result["mean"], bands)
 
     return auto_ets
 
@@ -167,32 +133,14 @@ def backtest_series(job: tuple[str, np.ndarray, int, tuple[str, ...]]) -> dict:
 
 
 def load_series(serving: Path) -> tuple[dict[str, np.ndarray], int]:
-    """Each area's and measure's monthly values: the run of consecutive months ending at the latest one."""
-    columns = ", ".join(f"{m}, {m}_is_lower_bound" for m in MEASURES)
-    with duckdb.connect(str(serving), read_only=True) as con:
-        rows = con.execute(
-            f"SELECT area_code, month, {columns} FROM fct_labour_market_monthly "
-            f"WHERE area_level IN {LEVELS} ORDER BY area_code, month"
-        ).fetchall()
-    by_area: dict[str, list[tuple]] = defaultdict(list)
-    for row in rows:
-        by_area[row[0]].append(row)
-    series, lower_bound = {}, 0
-    for area, area_rows in by_area.items():
-        for position, measure in enumerate(MEASURES):
-            values: list[float] = []
-            for row in reversed(area_rows):
-                value = row[2 + 2 * position]
-                if value is None:
-                    break
-                if row[3 + 2 * position]:
-                    values = []
-                    lower_bound += 1
-                    break
-                values.append(float(value))
-            if values:
-                series[f"{area}/{measure}"] = np.array(values[::-1])
-    return series, lower_bound
+    """Each area's and measure's series as the outlook fits them (serving.outlook.fitting_window).
+
+    A series whose latest exact run is too short is fitted whole and flagged there; the benchmark
+    leaves those out and counts them, so that its accuracy is that of exact figures.
+    """
+    _release, series, _short = load_outlook_series(serving, fact="fct_labour_market_monthly")
+    exact = {f"{s.area_code}/{s.measure}": s.values for s in series if not s.is_lower_bound}
+    return exact, len(series) - len(exact)
 
 
 def sample_serving(data_dir: Path) -> Path:

@@ -152,11 +152,17 @@ def rebuild_reason(settings: Settings) -> str | None:
     return None
 
 
+# The models over the stored forecasts: a dbt asset of their own (orchestration.assets.outlook), built
+# after the forecast asset, which itself follows the labour-market fact built here.
+OUTLOOK_MODELS = "path:models/staging/forecasts path:models/marts/outlook"
+
+
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
     dagster_dbt_translator=TilannekuvaTranslator(),
     pool="warehouse",
+    exclude=OUTLOOK_MODELS,
 )
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings) -> Iterator[Any]:
     """`dbt build` (models and data tests) into the private build warehouse, unless nothing changed.

@@ -13,6 +13,7 @@ from dagster import (
 )
 
 from orchestration.alerts import CHECK_HOOKS, alert_on_run_failure
+from orchestration.assets.outlook import dbt_outlook_models, outlook_forecasts
 from orchestration.assets.releases import RELEASE_ASSETS
 from orchestration.assets.report import monthly_report
 from orchestration.assets.retention import landing_retention
@@ -55,7 +56,16 @@ nightly_refresh_schedule = ScheduleDefinition(
 )
 
 defs = Definitions(
-    assets=[*SOURCE_ASSETS, *RELEASE_ASSETS, dbt_models, publish, monthly_report, landing_retention],
+    assets=[
+        *SOURCE_ASSETS,
+        *RELEASE_ASSETS,
+        dbt_models,
+        outlook_forecasts,
+        dbt_outlook_models,
+        publish,
+        monthly_report,
+        landing_retention,
+    ],
     jobs=[nightly_refresh, rebuild],
     schedules=[nightly_refresh_schedule],
     sensors=[source_release_sensor, alert_on_run_failure],

@@ -9,6 +9,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from dagster_dbt import DbtCliResource
 
 from ingestion.settings import settings_env
+from orchestration.assets.outlook import dbt_outlook_models
 from orchestration.dbt import build_inputs, dbt_models, record_published_inputs
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.resources import PipelineSettings
@@ -27,7 +28,7 @@ def generate_dbt_docs(dbt: DbtCliResource, target: Path) -> Path:
 
 @asset(
     key=["serving", "tilannekuva"],
-    deps=[dbt_models],
+    deps=[dbt_models, dbt_outlook_models],
     group_name="serving",
     kinds={"duckdb", "parquet", "csv"},
     pool="warehouse",
