@@ -5,7 +5,9 @@
     and a band edge that would otherwise round alike. with_unit appends the unit of a percent: ' %' for
     a value, percentage points for a signed change (a change of a rate is a difference of percentages),
     so that a range can carry it once, on its upper edge. -#}
-{% macro format_indicator_number(expression, unit_column, language='en', signed=false, precise=false, with_unit=true) -%}
+{% macro format_indicator_number(
+    expression, unit_column, language='en', signed=false, precise=false, with_unit=true
+) -%}
 {%- set extra = 1 if precise else 0 -%}
 {%- set decimals -%}
 case {{ unit_column }} when 'percent' then {{ 1 + extra }} when 'ratio' then {{ 3 + extra }} else 0 end
@@ -14,18 +16,19 @@ case {{ unit_column }} when 'percent' then {{ 1 + extra }} when 'ratio' then {{ 
 {%- set digits = "printf('%,.' || (" ~ decimals ~ ") || 'f', abs(" ~ rounded ~ "))" -%}
 {%- set percent_unit = {'fi': ' %', 'sv': ' %', 'en': '%'}[language] -%}
 {%- set points_unit = {'fi': ' %-yks.', 'sv': ' procentenheter', 'en': ' percentage points'}[language] -%}
+{%- set sign_of_positive = '+' if signed else '' -%}
+{%- set unit = points_unit if signed else percent_unit -%}
 (
-    case
-        when {{ rounded }} < 0 then '-'
-        {% if signed %}else '+'{% else %}else ''{% endif %}
-    end
-    {%- if language in ('fi', 'sv') %}
-    || replace(replace({{ digits }}, ',', ' '), '.', ',')
-    {%- else %}
-    || {{ digits }}
+    case when {{ rounded }} < 0 then '-' else '{{ sign_of_positive }}' end
+    || {% if language in ('fi', 'sv') -%}
+        replace(replace({{ digits }}, ',', ' '), '.', ',')
+    {%- else -%}
+        {{ digits }}
     {%- endif %}
-    {%- if with_unit %}
-    || case when {{ unit_column }} = 'percent' then '{{ points_unit if signed else percent_unit }}' else '' end
+    || {% if with_unit -%}
+        case when {{ unit_column }} = 'percent' then '{{ unit }}' else '' end
+    {%- else -%}
+        ''
     {%- endif %}
 )
 {%- endmacro %}

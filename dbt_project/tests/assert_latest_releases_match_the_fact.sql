@@ -12,7 +12,7 @@ with fact as (
         cast({{ measure.column }} as double) as value,
         {{ measure.column }}_is_lower_bound as is_lower_bound
     from {{ ref('fct_labour_market_monthly') }}
-        {{ 'union all' if not loop.last }}
+    {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
 
