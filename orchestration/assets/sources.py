@@ -9,8 +9,9 @@ under `staging/_quarantine/`), the previous good file stays in use, and the fail
 expectation and example rows.
 """
 
+import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 from dagster import (
@@ -45,6 +46,7 @@ from ingestion.settings import Settings
 from ingestion.staging import FrameStager, StageOutcome, stage, staging_path, write_parquet_atomic
 from orchestration.resources import PipelineSettings
 
+T = TypeVar("T")
 CHECK_NAME = "great_expectations_suite"
 FETCH_CHECK = "source_fetch"
 
@@ -74,6 +76,24 @@ def _validate_prh(staged: StagedPrh) -> "SuiteResult":
 
     validate = getattr(suites, suite_of("companies"))
     return validate(pd.read_parquet(staged.companies), pd.read_parquet(staged.situations))
+
+
+def _timed(validate: Callable[[T], "SuiteResult"], spent: list[float]) -> Callable[[T], "SuiteResult"]:
+    """The validator, adding its seconds to `spent`: the step logs them as `timing: staging.quality=…`."""
+
+    def timed(tidied: T) -> "SuiteResult":
+        began = time.perf_counter()
+        try:
+            return validate(tidied)
+        finally:
+            spent.append(time.perf_counter() - began)
+
+    return timed
+
+
+def _log_quality_time(context: AssetExecutionContext, spent: list[float]) -> None:
+    if spent:
+        context.log.info(f"timing: staging.quality={sum(spent):.3f}")
 
 
 def _landing_metadata(landed: Landed, status: str) -> dict[str, object]:
@@ -240,7 +260,9 @@ def _staging_asset(dataset: Dataset, table: StagedTable) -> AssetsDefinition:
     def _staging(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[object]:
         settings: Settings = pipeline.get()
         stager = FrameStager.of(settings, source, table.name, table.tidy)
-        outcome = stage(settings.landing_dir, dataset, stager, validate)
+        spent: list[float] = []
+        outcome = stage(settings.landing_dir, dataset, stager, _timed(validate, spent))
+        _log_quality_time(context, spent)
         yield from _stage_results(context, outcome, {table.name: key}, key)
 
     return _staging
@@ -286,7 +308,9 @@ def _prh_staging_asset(pipeline_: Pipeline) -> AssetsDefinition:
     @multi_asset(name="staging_prh_companies", specs=specs, check_specs=[check])
     def _staging(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[object]:
         settings: Settings = pipeline.get()
-        outcome = stage(settings.landing_dir, dataset, PrhStager(settings), _validate_prh)
+        spent: list[float] = []
+        outcome = stage(settings.landing_dir, dataset, PrhStager(settings), _timed(_validate_prh, spent))
+        _log_quality_time(context, spent)
         yield from _stage_results(context, outcome, keys, companies_key)
 
     return _staging

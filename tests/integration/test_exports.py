@@ -114,6 +114,20 @@ def test_exports_switch_by_one_link_and_old_versions_are_pruned(sample_refresh: 
     kept = sorted(p.name for p in (settings.serving_dir / ".versions").glob("exports-*"))
     assert kept == sorted(p.name for p in links[-KEEP_VERSIONS:])
     assert not [p for p in settings.serving_dir.iterdir() if p.name.startswith(".") and p.name != ".versions"]
+    assert {"serving_copy", "exports", "swap"} <= set(published.timings)
+
+
+def test_the_refresh_log_says_where_publish_spent_its_time(sample_refresh: CliRun) -> None:
+    """bench/refresh_benchmark.py reads these lines to print the publish sub-steps."""
+    messages = [
+        json.loads(line)["message"]
+        for line in (sample_refresh.data_dir / "logs" / "last_refresh.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    timing = next(m for m in messages if m and m.startswith("timing: publish."))
+    steps = dict(pair.split("=") for pair in timing.removeprefix("timing: ").split())
+    assert {"publish.docs_generate", "publish.serving_copy", "publish.exports"} <= set(steps)
+    assert all(float(seconds) >= 0 for seconds in steps.values())
+    assert any(m and m.startswith("timing: staging.quality=") for m in messages)
 
 
 def test_failed_publish_leaves_serving_file_and_exports_untouched(sample_refresh: CliRun, tmp_path: Path) -> None:
