@@ -153,7 +153,13 @@ MUTATION_GROUPS = {
             "_data_resource", "read_descriptor", "_decode", "_numbers", "read_csv", "map_fields", "_expectation",
             "_text", "_months", "_one_level", "tidy_benefit",
         ),
-        *_functions("ingestion.prh.parse", "_parse_part", "parse_dump", "unknown_code_sets"),
+    ],
+    # PRH on its own since its dump is parsed by DuckDB (the company rules as SQL text in prh.sql, checked
+    # against the reference path of prh.records); the unpacking guards in prh.archive
+    "prh": [
+        *_functions("ingestion.prh.parse", "_with_constants", "_situations", "parse_dump", "unknown_code_sets"),
+        *_functions("ingestion.prh.archive", "_unsafe_member", "json_member", "scan_depth", "_top_level_cut"),
+        "ingestion.prh.sql.*",
         "ingestion.prh.records.*",
         *_functions("ingestion.prh.forms", "parse_company_forms"),
     ],
@@ -167,7 +173,7 @@ MUTATION_GROUPS = {
 }  # fmt: skip
 # Last digits of the mutant numbers run per group ("" = every mutant): 1 in 5 for the parsers, 1 in 20
 # for the quality suites (each of their mutants runs great-expectations validations, seconds apiece).
-MUTATION_SAMPLE = {"parsers": "[05]", "staging": "", "quality": "[02468]0", "serving": "[02468]"}
+MUTATION_SAMPLE = {"parsers": "[05]", "prh": "[05]", "staging": "", "quality": "[02468]0", "serving": "[02468]"}
 MUTMUT_STATUS = {
     **{1: "killed", 3: "killed", 0: "survived", 33: "no tests", 5: "no tests"},
     **{36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"},
@@ -211,7 +217,7 @@ def mutation() -> None:
     """Mutation scores: mutmut per module group, then the planted dbt mutants; artifacts/mutation_report.md.
 
     `python3 tasks.py mutation [group[:rerun|:survivors] …] [--no-dbt] [--dbt-only] [--report-only]`; groups:
-    parsers, staging, quality, serving. Each group's results are kept in artifacts/mutation_results.json, so
+    parsers, prh, staging, quality, serving. Each group's results are kept in artifacts/mutation_results.json, so
     groups can be run one at a time; `group:rerun` runs the group's stored survivors and unchecked mutants
     again (after adding tests, or a stopped run), `group:survivors` only its survivors; --report-only rereads
     the named groups from mutants/ (after a stopped run; none named: none reread) and rewrites the report.

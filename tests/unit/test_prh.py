@@ -616,6 +616,14 @@ def _odd(**fields: Any) -> dict[str, Any]:
             _odd(companySituations=[{"type": "KONK", "registrationDate": "2024-13-01"}]),
             r"companySituations.registrationDate of 2345678-1",
         ),
+        (
+            _odd(companySituations=[{"type": "KONK", "registrationDate": "2024-01-01", "endDate": "2024-02-30"}]),
+            r"companySituations.endDate of 2345678-1 = '2024-02-30'",
+        ),
+        (
+            _odd(registrationDate="", businessId={"value": "2345678-1", "registrationDate": "2015-13-01"}),
+            r"businessId.registrationDate of 2345678-1 = '2015-13-01'",
+        ),
         (_odd(mainBusinessLine={"type": "6201", "typeCodeSet": "TOIMI4"}), r"mainBusinessLine.type of 2345678-1"),
         (_company("123", "2015-04-01"), r"businessId.value = '123': not a business id"),
         (_odd(businessId="2345678-1"), r"businessId.value = None: not a business id"),
@@ -643,6 +651,8 @@ def test_a_bad_company_fails_naming_its_business_id_field_and_value(
         {"companyForms": [{"type": "16", "registrationDate": "2001-01-01", "endDate": 0}]},
         {"mainBusinessLine": {"type": 62010, "typeCodeSet": "TOIMI3"}},
         {"mainBusinessLine": {"type": "62010", "typeCodeSet": 3}},
+        {"mainBusinessLine": {"type": "62010", "typeCodeSet": True}},
+        {"mainBusinessLine": {"type": "62010", "typeCodeSet": "TOIMI 3"}},
         {"mainBusinessLine": {"type": "62010", "typeCodeSet": ""}},
         {"mainBusinessLine": {"type": "", "typeCodeSet": "TOIMI9"}},
         {"lastModified": "2026-03-02"},
