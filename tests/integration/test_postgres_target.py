@@ -109,7 +109,7 @@ def test_publish_loads_every_served_table(sample_refresh: CliRun, tmp_path: Path
         for table in tables:
             rows = served.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             assert pg.execute(f"SELECT count(*) FROM {LIVE_SCHEMA}.{table}").fetchone()[0] == rows
-            if rows > 50_000:  # row-by-row comparison of the big marts would only slow the suite
+            if not rows or rows > 50_000:  # an empty mart has no rows to compare; big ones would only slow the suite
                 continue
             expected = served.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
             order = ", ".join(str(i + 1) for i in range(len(expected[0])))
