@@ -41,6 +41,8 @@ KEEP_VERSIONS = 2
 # evicts or spills instead (measured on the sample build: 646 → 311 MiB peak, no slower).
 PUBLISH_MEMORY_LIMIT = "256MB"
 DOCS_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
+# Beside a published docs site: the digest of what it was made from, so an equal next build reuses it.
+DOCS_DIGEST_FILE = ".inputs.sha256"
 
 # (name, DuckDB type, English description, Finnish description): documented in the data dictionary.
 PUBLISH_INFO_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
@@ -148,7 +150,7 @@ def _comment(con: duckdb.DuckDBPyConnection, name: str, described: tuple[str, di
             con.execute(f"COMMENT ON COLUMN main.{ident}.{quote_ident(column)} IS {quote_literal(text)}")
 
 
-def _stage_docs(docs_build: Path, target: Path) -> None:
+def _stage_docs(docs_build: Path, target: Path, digest: str | None) -> None:
     """Copy the self-contained dbt docs page (and the JSON it embeds, for tools) into a version dir."""
     missing = [name for name in DOCS_FILES if not (docs_build / name).is_file()]
     if missing:
@@ -156,10 +158,55 @@ def _stage_docs(docs_build: Path, target: Path) -> None:
     target.mkdir(parents=True)
     for source, published in DOCS_FILES.items():
         shutil.copyfile(docs_build / source, target / published)
+    if digest:
+        (target / DOCS_DIGEST_FILE).write_text(digest + "\n", encoding="utf-8")
 
 
-def publish_serving(settings: Settings, docs_build: Path | None = None) -> Published:
-    """Build the serving file, exports (and docs, and the PostgreSQL copy) beside the live ones, then swap."""
+def warehouse_schema(warehouse_path: Path) -> str:
+    """The build warehouse's relations, columns, types and comments: all that a dbt docs catalog reads from it."""
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT schema_name, table_name, NULL AS column_index, NULL AS column_name, 'TABLE', comment
+            FROM duckdb_tables() WHERE database_name = current_database()
+            UNION ALL
+            SELECT schema_name, view_name, NULL, NULL, 'VIEW', comment
+            FROM duckdb_views() WHERE database_name = current_database() AND NOT internal
+            UNION ALL
+            SELECT schema_name, table_name, column_index, column_name, data_type, comment
+            FROM duckdb_columns() WHERE database_name = current_database()
+            ORDER BY ALL
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    return json.dumps(rows)
+
+
+def reuse_published_docs(settings: Settings, digest: str, docs_build: Path) -> bool:
+    """Copy the live docs site into `docs_build` (as dbt names its output) when it was made from `digest`.
+
+    The site is the same as long as the project, the settings and the warehouse's schema are: new data
+    alone does not change it, so the nightly run need not spend a `dbt docs generate` on it.
+    """
+    live = settings.serving_dir / "docs"
+    try:
+        recorded = (live / DOCS_DIGEST_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    if recorded != digest or not all((live / published).is_file() for published in DOCS_FILES.values()):
+        return False
+    for source, published in DOCS_FILES.items():
+        shutil.copyfile(live / published, docs_build / source)
+    return True
+
+
+def publish_serving(settings: Settings, docs_build: Path | None = None, docs_digest: str | None = None) -> Published:
+    """Build the serving file, exports (and docs, and the PostgreSQL copy) beside the live ones, then swap.
+
+    `docs_digest` names what the docs in `docs_build` were made from; it is kept beside them for the next publish.
+    """
     if not settings.warehouse_path.exists():
         raise FileNotFoundError(f"no build warehouse at {settings.warehouse_path}; run dbt first")
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
@@ -188,7 +235,7 @@ def publish_serving(settings: Settings, docs_build: Path | None = None) -> Publi
         }
         (exports / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         if docs_build and docs:
-            _stage_docs(docs_build, docs)
+            _stage_docs(docs_build, docs, docs_digest)
         postgres_schema = None
         if settings.postgres_url:
             began = time.perf_counter()

@@ -1,20 +1,26 @@
 """The publish asset: swaps in the serving DuckDB file, exports, docs site (and PostgreSQL copy) after a good build."""
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_dbt import DbtCliResource
 
-from ingestion.settings import settings_env
+from ingestion.settings import Settings, settings_env
 from orchestration.assets.outlook import dbt_outlook_models
 from orchestration.dbt import build_inputs, dbt_models, record_published_inputs
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.resources import PipelineSettings
-from serving.publish import publish_serving
+from serving.publish import publish_serving, reuse_published_docs, warehouse_schema
+
+# The build inputs that shape the docs site besides the project files (new data does not).
+DOCS_SETTINGS_INPUTS = ("settings/TILANNEKUVA_MODE", "settings/TILANNEKUVA_SOURCES")
 
 
 def timing_message(phase: str, seconds: dict[str, float]) -> str:
@@ -30,6 +36,18 @@ def generate_dbt_docs(dbt: DbtCliResource, target: Path) -> Path:
         shutil.copyfile(cached, target / cached.name)
     dbt.cli(["docs", "generate", "--static", "--quiet"], target_path=target).wait()
     return target
+
+
+def docs_digest(settings: Settings, inputs: dict[str, str]) -> str:
+    """Digest of what `dbt docs generate` reads: the project, settings, the data dir, dbt's version, the schema."""
+    made_from = {
+        "inputs": {k: v for k, v in inputs.items() if k.startswith("dbt_project/") or k in DOCS_SETTINGS_INPUTS},
+        # Compiled SQL names the staging files under the data dir.
+        "data_dir": str(settings.data_dir.resolve()),
+        "dbt": [version("dbt-core"), version("dbt-duckdb")],
+        "schema": warehouse_schema(settings.warehouse_path),
+    }
+    return hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()
 
 
 @asset(
@@ -56,9 +74,15 @@ def publish(context: AssetExecutionContext, pipeline: PipelineSettings, dbt: Dbt
     timings = {"build_inputs": time.perf_counter() - began}
     with tempfile.TemporaryDirectory(prefix="tilannekuva-docs-") as tmp:
         began = time.perf_counter()
-        docs_build = generate_dbt_docs(dbt, Path(tmp))
-        timings["docs_generate"] = time.perf_counter() - began
-        published = publish_serving(settings, docs_build=docs_build)
+        digest = docs_digest(settings, inputs)
+        docs_build = Path(tmp)
+        if reuse_published_docs(settings, digest, docs_build):
+            context.log.info("docs site reused: the project, settings and warehouse schema are as last published")
+            timings["docs_reused"] = time.perf_counter() - began
+        else:
+            generate_dbt_docs(dbt, docs_build)
+            timings["docs_generate"] = time.perf_counter() - began
+        published = publish_serving(settings, docs_build=docs_build, docs_digest=digest)
     record_published_inputs(settings, inputs)
     context.log.info(f"published {len(published.tables)} tables to {published.serving_path}")
     context.log.info(timing_message("publish", {**timings, **published.timings}))

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from ingestion.settings import load_settings
+from orchestration.assets.serving import docs_digest
+from orchestration.dbt import build_inputs
 from serving.dictionary import DICTIONARY_PATH, MISSING_FI, REGENERATE, generate, render, tables_from_manifest
+from serving.publish import DOCS_DIGEST_FILE, reuse_published_docs
 from tests.conftest import CliRun
+from tests.integration.serving_helpers import copy_data_dir
 
 pytestmark = pytest.mark.integration
 
@@ -95,3 +101,30 @@ def test_dbt_docs_front_page_is_the_projects_overview() -> None:
     overview = manifest["docs"]["doc.tilannekuva.__overview__"]["block_contents"]
     for needed in ("data/serving/tilannekuva.duckdb", "read-only", "main.fct_labour_market_monthly", "README"):
         assert needed in overview, needed
+
+
+def test_the_next_publish_of_the_same_project_and_schema_reuses_the_docs_site(
+    sample_refresh: CliRun, tmp_path: Path
+) -> None:
+    """New data alone leaves the docs as they are; the digest kept beside them is the one the next publish computes."""
+    settings = load_settings(data_dir=sample_refresh.data_dir)
+    digest = docs_digest(settings, build_inputs(settings))
+    live = settings.serving_dir / "docs"
+    assert (live / DOCS_DIGEST_FILE).read_text(encoding="utf-8").strip() == digest
+
+    build = tmp_path / "docs-build"
+    build.mkdir()
+    assert reuse_published_docs(settings, digest, build)
+    assert (build / "static_index.html").read_bytes() == (live / "index.html").read_bytes()
+    assert not reuse_published_docs(settings, "0" * 64, tmp_path), "another project or schema regenerates"
+
+    copied = load_settings(data_dir=copy_data_dir(sample_refresh, tmp_path))
+    before = docs_digest(copied, build_inputs(copied))
+    assert before != digest, "compiled SQL names the data dir, so another data dir regenerates"
+    for change, keeps_docs in (
+        ("INSERT INTO marts.fct_labour_market_monthly SELECT * FROM marts.fct_labour_market_monthly LIMIT 1", True),
+        ("COMMENT ON COLUMN marts.fct_labour_market_monthly.unemployed IS 'changed'", False),
+    ):
+        with duckdb.connect(str(copied.warehouse_path)) as con:
+            con.execute(change)
+        assert (docs_digest(copied, build_inputs(copied)) == before) is keeps_docs, change
