@@ -82,11 +82,12 @@ STATUS_INPUT_COLUMNS = (
 SETTINGS_INPUTS = ("TILANNEKUVA_MODE", "TILANNEKUVA_SOURCES", "TILANNEKUVA_POSTGRES_URL")
 
 
-def _digest(*chunks: bytes) -> str:
-    digest = hashlib.sha256()
+def digest(*chunks: bytes) -> str:
+    """sha256 of the chunks, hex: the one fingerprint the build and docs inputs are compared by."""
+    hasher = hashlib.sha256()
     for chunk in chunks:
-        digest.update(chunk)
-    return digest.hexdigest()
+        hasher.update(chunk)
+    return hasher.hexdigest()
 
 
 def build_inputs(settings: Settings) -> dict[str, str]:
@@ -96,16 +97,16 @@ def build_inputs(settings: Settings) -> dict[str, str]:
     for path in sorted(settings.staging_dir.rglob("*.parquet")):
         relative = path.relative_to(settings.staging_dir)
         if relative.parts[0] != "_quarantine" and path != status_path:
-            inputs[f"staging/{relative.as_posix()}"] = _digest(path.read_bytes())
+            inputs[f"staging/{relative.as_posix()}"] = digest(path.read_bytes())
     if status_path.exists():
         status = pq.read_table(status_path, columns=list(STATUS_INPUT_COLUMNS)).to_pandas()
-        inputs["dataset_status"] = _digest(status.to_json(orient="records", date_format="iso").encode())
+        inputs["dataset_status"] = digest(status.to_json(orient="records", date_format="iso").encode())
     # One entry per project file, so that a rebuild's reason names the model, macro or seed that changed.
     for path in project_files(DBT_PROJECT_DIR):
-        inputs[f"dbt_project/{path.relative_to(DBT_PROJECT_DIR).as_posix()}"] = _digest(path.read_bytes())
+        inputs[f"dbt_project/{path.relative_to(DBT_PROJECT_DIR).as_posix()}"] = digest(path.read_bytes())
     env = settings_env(settings)
     for name in SETTINGS_INPUTS:
-        inputs[f"settings/{name}"] = _digest(json.dumps(env[name]).encode())
+        inputs[f"settings/{name}"] = digest(json.dumps(env[name]).encode())
     return inputs
 
 

@@ -1,6 +1,5 @@
 """The publish asset: swaps in the serving DuckDB file, exports, docs site (and PostgreSQL copy) after a good build."""
 
-import hashlib
 import json
 import os
 import shutil
@@ -14,7 +13,7 @@ from dagster_dbt import DbtCliResource
 
 from ingestion.settings import Settings, settings_env
 from orchestration.assets.outlook import dbt_outlook_models
-from orchestration.dbt import build_inputs, dbt_models, record_published_inputs
+from orchestration.dbt import build_inputs, dbt_models, digest, record_published_inputs
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.resources import PipelineSettings
 from serving.publish import publish_serving, reuse_published_docs, warehouse_schema
@@ -47,7 +46,7 @@ def docs_digest(settings: Settings, inputs: dict[str, str]) -> str:
         "dbt": [version("dbt-core"), version("dbt-duckdb")],
         "schema": warehouse_schema(settings.warehouse_path),
     }
-    return hashlib.sha256(json.dumps(made_from, sort_keys=True).encode()).hexdigest()
+    return digest(json.dumps(made_from, sort_keys=True).encode())
 
 
 @asset(
@@ -74,15 +73,15 @@ def publish(context: AssetExecutionContext, pipeline: PipelineSettings, dbt: Dbt
     timings = {"build_inputs": time.perf_counter() - began}
     with tempfile.TemporaryDirectory(prefix="tilannekuva-docs-") as tmp:
         began = time.perf_counter()
-        digest = docs_digest(settings, inputs)
+        made_from = docs_digest(settings, inputs)
         docs_build = Path(tmp)
-        if reuse_published_docs(settings, digest, docs_build):
+        if reuse_published_docs(settings, made_from, docs_build):
             context.log.info("docs site reused: the project, settings and warehouse schema are as last published")
             timings["docs_reused"] = time.perf_counter() - began
         else:
             generate_dbt_docs(dbt, docs_build)
             timings["docs_generate"] = time.perf_counter() - began
-        published = publish_serving(settings, docs_build=docs_build, docs_digest=digest)
+        published = publish_serving(settings, docs_build=docs_build, docs_digest=made_from)
     record_published_inputs(settings, inputs)
     context.log.info(f"published {len(published.tables)} tables to {published.serving_path}")
     context.log.info(timing_message("publish", {**timings, **published.timings}))
