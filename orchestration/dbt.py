@@ -153,6 +153,19 @@ def rebuild_reason(settings: Settings) -> str | None:
     return None
 
 
+def build_and_clean(dbt: DbtCliResource, context: AssetExecutionContext) -> Iterator[Any]:
+    """`dbt build` streamed to Dagster; its per-run target folder is removed once the build succeeded.
+
+    dagster-dbt gives every invocation its own `target/<op>-<run>-<hash>/` (manifest, run results,
+    compiled SQL: 27 MB a night for the two builds), which a nightly schedule would pile up by the gigabyte. A failed
+    build keeps its folder, for reading what dbt compiled.
+    """
+    invocation = dbt.cli(["build", *NIGHTLY_BUILD_ARGS], context=context)
+    yield from invocation.stream()
+    if invocation.is_successful():
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
 # The models over the stored forecasts: a dbt asset of their own (orchestration.assets.outlook), built
 # after the forecast asset, which itself follows the labour-market fact built here.
 OUTLOOK_MODELS = "path:models/staging/forecasts path:models/marts/outlook"
@@ -183,4 +196,4 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: Pi
             return
         context.log.info(f"building: {reason}")
     os.environ.update(settings_env(settings))
-    yield from dbt.cli(["build", *NIGHTLY_BUILD_ARGS], context=context).stream()
+    yield from build_and_clean(dbt, context)

@@ -17,7 +17,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from ingestion.settings import settings_env
-from orchestration.dbt import NIGHTLY_BUILD_ARGS, OUTLOOK_MODELS, TilannekuvaTranslator
+from orchestration.dbt import OUTLOOK_MODELS, TilannekuvaTranslator, build_and_clean
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.resources import PipelineSettings
 
@@ -71,4 +71,4 @@ def dbt_outlook_models(context: AssetExecutionContext, dbt: DbtCliResource, pipe
     Runs only after the forecasts materialised, so it is skipped with them when nothing changed.
     """
     os.environ.update(settings_env(pipeline.get()))
-    yield from dbt.cli(["build", *NIGHTLY_BUILD_ARGS], context=context).stream()
+    yield from build_and_clean(dbt, context)
