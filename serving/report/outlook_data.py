@@ -265,8 +265,12 @@ def _accuracy_rows(
     return []
 
 
-def _load_cost(con: duckdb.DuckDBPyConnection, area: str) -> CostOutlook | None:
-    """The outlook's 12 months summed over regimes, and the same number of ledger months before it."""
+def _load_cost(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> CostOutlook | None:
+    """The outlook's 12 months summed over regimes, and the same number of ledger months before it.
+
+    None when the outlook starts after the report month: a report of an earlier month must not show a
+    projection made from later data.
+    """
     rows = query_rows(
         con,
         """
@@ -277,9 +281,10 @@ def _load_cost(con: duckdb.DuckDBPyConnection, area: str) -> CostOutlook | None:
         FROM mart_benefit_cost_outlook
         WHERE area_code = ? AND is_total_class
           AND jump_off_month = (SELECT max(jump_off_month) FROM mart_benefit_cost_outlook WHERE area_code = ?)
+          AND jump_off_month <= ?
         GROUP BY jump_off_month
         """,
-        [area, area],
+        [area, area, month],
     )
     if not rows or rows[0]["share"] is None:
         return None
@@ -332,8 +337,11 @@ def _months_before(month: dt.date, count: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _load_scenarios(con: duckdb.DuckDBPyConnection, area: str) -> list[ScenarioRow]:
-    """Each scenario's difference over the whole horizon for the area (summed over benefit regimes)."""
+def _load_scenarios(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> list[ScenarioRow]:
+    """Each scenario's difference over the whole horizon for the area (summed over benefit regimes).
+
+    Like the cost outlook, left out of reports of months before the projection starts.
+    """
     rows = query_rows(
         con,
         """
@@ -343,11 +351,11 @@ def _load_scenarios(con: duckdb.DuckDBPyConnection, area: str) -> list[ScenarioR
                sum(euros_paid_difference) AS paid_diff
         FROM (
             SELECT *, max(horizon) OVER (PARTITION BY scenario) AS max_horizon FROM mart_benefit_cost_scenarios
-            WHERE area_level = 'employment_area' AND area_code = ?
+            WHERE area_level = 'employment_area' AND area_code = ? AND jump_off_month <= ?
         )
         GROUP BY scenario ORDER BY scenario
         """,
-        [area],
+        [area, month],
     )
     table = "mart_benefit_cost_scenarios"
     out = []
@@ -387,7 +395,7 @@ def load_outlook(con: duckdb.DuckDBPyConnection, area: str, area_level: str, mon
             if stored:
                 outlook.stored_accuracy[indicator] = stored
     if has_table(con, "mart_benefit_cost_outlook") and has_table(con, "fct_benefit_cost_monthly"):
-        outlook.cost = _load_cost(con, area)
+        outlook.cost = _load_cost(con, area, month)
     if has_table(con, "mart_benefit_cost_scenarios"):
-        outlook.scenarios = _load_scenarios(con, area)
+        outlook.scenarios = _load_scenarios(con, area, month)
     return outlook

@@ -46,7 +46,6 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "legend_baseline": "Kausinaiivi (vertailu)",
         "table_caption": "Ennusteet {first}–{last}: piste-ennuste ja 80 %:n ennusteväli",
         "months_ahead": "{h} kk",
-        "interval": "80 %:n väli",
         "lower_note": "{names}: ennuste perustuu alarajasummiin (jäsenkunnan soluja salattu), joten luvut ovat "
         "vähintään näin suuria (≥), eivät tarkkoja.",
         "no_forecasts": "Alueelle ei ole ennusteita tähän kuukauteen mennessä julkaistuista tiedoista "
@@ -94,15 +93,16 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "vuosisumman oma väli. Viimeisimmät kuukaudet ovat alustavia.",
         "cost_reform": "Yleistuki korvasi työmarkkinatuen ja peruspäivärahan {date}: vertailujaksolla ne on "
         "laskettu yhteen, ja näkymän siirtymäosuudet on arvioitu ilman uudistuksen ylittävää kuukausiparia.",
-        "no_cost": "Kustannusnäkymää ei ole tälle alueelle (Kelan aineisto tai mart_benefit_cost_outlook puuttuu "
-        "tästä julkaisusta).",
+        "no_cost": "Kustannusnäkymää ei ole tälle alueelle ja kuukaudelle (Kelan aineisto tai "
+        "mart_benefit_cost_outlook puuttuu tästä julkaisusta, tai näkymä alkaa vasta raportin kuukauden jälkeen).",
         "scenarios_caption": "Kumppanien skenaariot: muutos perusuraan {months} kuukauden aikana",
         "scenario": "Skenaario",
         "scenario_share": "Kuntien osuus, muutos (milj. €)",
         "scenario_paid": "Maksettu yhteensä, muutos (milj. €)",
         "scenarios_note": "Skenaariot ovat tiedostosta dbt_project/seeds/benefit_cost_scenarios.csv; mukana "
         "toimitetut rivit ovat esimerkkejä, eivät sovittuja oletuksia.",
-        "no_scenarios": "Skenaarioita ei ole tälle alueelle (mart_benefit_cost_scenarios puuttuu tai on tyhjä).",
+        "no_scenarios": "Skenaarioita ei ole tälle alueelle ja kuukaudelle (mart_benefit_cost_scenarios puuttuu "
+        "tai on tyhjä, tai näkymä alkaa vasta raportin kuukauden jälkeen).",
     },
     "sv": {
         "outlook": "Utsikter",
@@ -124,7 +124,6 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "legend_baseline": "Säsongsnaiv (jämförelse)",
         "table_caption": "Prognoser {first}–{last}: punktprognos och prognosintervall på 80 %",
         "months_ahead": "{h} mån",
-        "interval": "intervall på 80 %",
         "lower_note": "{names}: prognosen vilar på summor som är nedre gränser (sekretessbelagda celler i "
         "medlemskommuner), så siffrorna är minst så stora (≥), inte exakta.",
         "no_forecasts": "Det finns inga prognoser för området från data publicerade fram till denna månad "
@@ -175,15 +174,17 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "cost_reform": "Yleistuki (allmänt stöd) ersatte arbetsmarknadsstödet och grunddagpenningen {date}: "
         "under jämförelseperioden är de sammanräknade, och utsikternas andelar är skattade utan månadsparet "
         "över reformen.",
-        "no_cost": "Det finns inga kostnadsutsikter för området (FPA:s data eller mart_benefit_cost_outlook "
-        "saknas i denna publicering).",
+        "no_cost": "Det finns inga kostnadsutsikter för området och månaden (FPA:s data eller "
+        "mart_benefit_cost_outlook saknas i denna publicering, eller utsikterna börjar först efter rapportens "
+        "månad).",
         "scenarios_caption": "Partnernas scenarier: förändring mot grundbanan under {months} månader",
         "scenario": "Scenario",
         "scenario_share": "Kommunernas andel, förändring (milj. €)",
         "scenario_paid": "Utbetalt totalt, förändring (milj. €)",
         "scenarios_note": "Scenarierna kommer från filen dbt_project/seeds/benefit_cost_scenarios.csv; de "
         "medföljande raderna är exempel, inte överenskomna antaganden.",
-        "no_scenarios": "Det finns inga scenarier för området (mart_benefit_cost_scenarios saknas eller är tom).",
+        "no_scenarios": "Det finns inga scenarier för området och månaden (mart_benefit_cost_scenarios saknas "
+        "eller är tom, eller utsikterna börjar först efter rapportens månad).",
     },
     "en": {
         "outlook": "Outlook",
@@ -206,7 +207,6 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "legend_baseline": "Seasonal naive (baseline)",
         "table_caption": "Forecasts {first}–{last}: point forecast and 80% prediction interval",
         "months_ahead": "{h} mo",
-        "interval": "80% interval",
         "lower_note": "{names}: the forecast rests on sums that are lower bounds (suppressed member-municipality "
         "cells), so the figures are at least this large (≥), not exact.",
         "no_forecasts": "There are no forecasts for the area from the data released up to this month "
@@ -254,15 +254,16 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "wider than a band of the year's sum would be. The latest months are provisional.",
         "cost_reform": "Yleistuki replaced työmarkkinatuki and peruspäiväraha on {date}: the comparison period "
         "adds them up, and the outlook's rates were estimated without the month pair across the reform.",
-        "no_cost": "There is no cost outlook for the area (Kela's data or mart_benefit_cost_outlook is missing "
-        "from this release).",
+        "no_cost": "There is no cost outlook for the area and month (Kela's data or mart_benefit_cost_outlook is "
+        "missing from this release, or the outlook starts only after the report's month).",
         "scenarios_caption": "Partners' scenarios: change from the baseline over {months} months",
         "scenario": "Scenario",
         "scenario_share": "Municipal share, change (€ million)",
         "scenario_paid": "Paid in total, change (€ million)",
         "scenarios_note": "The scenarios come from dbt_project/seeds/benefit_cost_scenarios.csv; the rows shipped "
         "are examples, not agreed assumptions.",
-        "no_scenarios": "There are no scenarios for the area (mart_benefit_cost_scenarios is missing or empty).",
+        "no_scenarios": "There are no scenarios for the area and month (mart_benefit_cost_scenarios is missing or "
+        "empty, or the outlook starts only after the report's month).",
     },
 }
 

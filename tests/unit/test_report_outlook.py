@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 
 import duckdb
@@ -140,8 +141,8 @@ def text(markup: object) -> str:
     return re.sub(r"<[^>]+>", "", str(markup)).replace("\u00a0", " ")
 
 
-def section(html: str) -> str:
-    return re.search(r'<section id="outlook".*?</section>', html, re.DOTALL)[0]
+def section(page: str) -> str:
+    return html.unescape(re.search(r'<section id="outlook".*?</section>', page, re.DOTALL)[0])
 
 
 @pytest.mark.parametrize(
@@ -345,3 +346,11 @@ def test_the_loader_takes_the_areas_record_else_the_levels() -> None:
 def test_the_loader_leaves_every_part_empty_without_the_marts() -> None:
     outlook = load_outlook(duckdb.connect(), "TA24", "employment_area", MONTH)
     assert outlook == Outlook()
+
+
+def test_every_language_has_every_outlook_label() -> None:
+    keys = set(OUTLOOK_LABELS["fi"])
+    assert all(set(OUTLOOK_LABELS[lang]) == keys for lang in LANGUAGES)
+    placeholders = {k: set(re.findall(r"\{(\w+)\}", OUTLOOK_LABELS["fi"][k])) for k in keys}
+    for lang in LANGUAGES:
+        assert {k: set(re.findall(r"\{(\w+)\}", OUTLOOK_LABELS[lang][k])) for k in keys} == placeholders, lang
