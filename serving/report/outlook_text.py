@@ -36,14 +36,14 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "sample": "Ennusteet ja niiden tarkkuus on laskettu esimerkkiaineistosta, eivätkä ne kerro todellisesta "
         "kehityksestä.",
         "fan_alt": "Viuhkakaavio: {indicator}, toteutunut {start}–{end} ja ETS-ennuste {first}–{last} 80 %:n ja "
-        "95 %:n ennustevälein sekä kausinaiivi vertailu katkoviivana.",
+        "95 %:n ennustevälein sekä kausinaiivi vertailuennuste katkoviivana.",
         "fan_alt_lower": " Ennuste perustuu alarajoihin (vinoviivoitus): todellinen arvo on vähintään tämä.",
         "legend_actual": "Toteutunut",
         "legend_point": "Ennuste (ETS)",
         "legend_point_lower": "Ennuste (ETS), alaraja ≥",
         "legend_80": "80 %:n ennusteväli",
         "legend_95": "95 %:n ennusteväli",
-        "legend_baseline": "Kausinaiivi (vertailu)",
+        "legend_baseline": "Kausinaiivi vertailuennuste",
         "table_caption": "Ennusteet {first}–{last}: piste-ennuste ja 80 %:n ennusteväli",
         "months_ahead": "{h} kk",
         "lower_note": "{names}: ennuste perustuu alarajasummiin (jäsenkunnan soluja salattu), joten luvut ovat "
@@ -57,7 +57,7 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "arvioituja ennusteita, joten luvut ovat kaikkien työllisyysalueiden takautuvasta testistä yhdessä.",
         "accuracy_horizon": "{indicator}, {h} kuukautta eteenpäin: keskimääräinen virhe {mae} (MAPE {mape}). "
         "Toteuma osui 80 %:n ennustevälin sisään {coverage} tapauksista ({n} ennustetta), {coverage_verdict}. "
-        "ETS {verdict} kausinaiivi vertailu (virheiden suhde {relative}).",
+        "ETS {verdict} kausinaiivi vertailuennuste (virheiden suhde {relative}).",
         "accuracy_mixed": "{indicator}: tälle alueelle vain osittain arvioitu; luvut ovat kaikkien "
         "työllisyysalueiden testistä.",
         "coverage_about": "suunnilleen niin usein kuin pitääkin",
@@ -87,10 +87,11 @@ OUTLOOK_LABELS: dict[str, dict[str, str]] = {
         "cost_actual": "Toteutunut {first}–{last}",
         "cost_forecast": "Näkymä {first}–{last}",
         "cost_band": "Näkymä, 80 %:n vaihteluvälien summa",
-        "cost_note": "Näkymä on virtamalli Kelan tilastosta: saajat siirtyvät kertyneiden päivien luokasta toiseen "
+        "cost_note": "Näkymä perustuu Kelan tilastoon sovitettuun virtamalliin: saajat siirtyvät kertyneiden "
+        "päivien luokasta toiseen "
         "viimeisimpien 12 kuukausiparin keskimääräisillä osuuksilla, ja hinnat ovat kolmen viimeisimmän kuukauden "
-        "tasolla. Vaihteluväli on suuntaa antava, ei kalibroitu; kuukausien välien summa on leveämpi kuin "
-        "vuosisumman oma väli. Viimeisimmät kuukaudet ovat alustavia.",
+        "tasolla. Vaihteluväli on suuntaa antava, ei kalibroitu; kuukausittaisten välien summa on leveämpi kuin "
+        "koko vuoden summan väli olisi. Viimeisimmät kuukaudet ovat alustavia.",
         "cost_reform": "Yleistuki korvasi työmarkkinatuen ja peruspäivärahan {date}: vertailujaksolla ne on "
         "laskettu yhteen, ja näkymän siirtymäosuudet on arvioitu ilman uudistuksen ylittävää kuukausiparia.",
         "no_cost": "Kustannusnäkymää ei ole tälle alueelle ja kuukaudelle (Kelan aineisto tai "

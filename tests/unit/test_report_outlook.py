@@ -354,3 +354,12 @@ def test_every_language_has_every_outlook_label() -> None:
     placeholders = {k: set(re.findall(r"\{(\w+)\}", OUTLOOK_LABELS["fi"][k])) for k in keys}
     for lang in LANGUAGES:
         assert {k: set(re.findall(r"\{(\w+)\}", OUTLOOK_LABELS[lang][k])) for k in keys} == placeholders, lang
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("forecasts", "flagged"), [(11, True), (12, False)])
+def test_a_thin_record_is_called_indicative(lang: str, forecasts: int, flagged: bool) -> None:
+    row = accuracy("unemployed", 12, 0.9, 80)
+    row = dataclasses.replace(row, forecasts=dataclasses.replace(row.forecasts, value=forecasts))
+    out = accuracy_sentences(Outlook(accuracy={"unemployed": [row]}), NAMES, lang)
+    assert text(out[-1]).endswith(OUTLOOK_LABELS[lang]["few"].replace("\u00a0", " ")) is flagged
