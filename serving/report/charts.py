@@ -205,3 +205,83 @@ def column_chart(
         ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
         ax.margins(y=0.15)
         return _svg(fig, chart_id, alt)
+
+
+FAN_COLOURS = {
+    "actual": "#1b1b1b",
+    "point": COLOURS["area"],
+    "band80": "#6fa8dc",
+    "band95": "#cfe2f3",
+    "baseline": "#777777",
+}
+LOWER_BOUND_HATCH = "///"
+
+
+def fan_chart(
+    chart_id: str,
+    history: list[tuple[dt.date, float | None]],
+    steps: list[tuple[dt.date, float, float, float, float, float, float | None]],
+    lang: str,
+    alt: str,
+    legend: dict[str, str],
+    decimals: int = 0,
+    lower_bound: bool = False,
+) -> Markup | None:
+    """Actuals, then the forecast's point with its 80 % and 95 % bands and the seasonal-naive baseline dashed.
+
+    `steps` items are (month, point, lo80, hi80, lo95, hi95, baseline). The point line starts at the last
+    actual so the two join. A forecast resting on lower bounds gets hatched bands and its last point
+    labelled "≥", so the chart never shows it as exact. `legend` names actual, point, band80, band95 and
+    baseline. None without forecast steps.
+    """
+    if not steps:
+        return None
+    actual = [(m, v) for m, v in history if v is not None]
+    with rc_context(RC):
+        fig = MplFigure(figsize=(7.2, 3.0))
+        ax = fig.add_subplot()
+        xs = [_month_index(s[0]) for s in steps]
+        hatch = LOWER_BOUND_HATCH if lower_bound else None
+        ax.fill_between(
+            xs, [s[4] for s in steps], [s[5] for s in steps], color=FAN_COLOURS["band95"], hatch=hatch,
+            edgecolor=FAN_COLOURS["band80"] if lower_bound else None, linewidth=0, label=legend["band95"],
+        )  # fmt: skip
+        ax.fill_between(
+            xs, [s[2] for s in steps], [s[3] for s in steps], color=FAN_COLOURS["band80"], hatch=hatch,
+            edgecolor=FAN_COLOURS["point"] if lower_bound else None, linewidth=0, label=legend["band80"],
+        )  # fmt: skip
+        if actual:
+            ax.plot(
+                [_month_index(m) for m, _ in actual], [v for _, v in actual], color=FAN_COLOURS["actual"],
+                linewidth=1.8, label=legend["actual"],
+            )  # fmt: skip
+        joined = ([(actual[-1][0], actual[-1][1])] if actual else []) + [(s[0], s[1]) for s in steps]
+        ax.plot(
+            [_month_index(m) for m, _ in joined], [v for _, v in joined], color=FAN_COLOURS["point"], linewidth=2.2,
+            label=legend["point"],
+        )  # fmt: skip
+        baseline = [(s[0], s[6]) for s in steps if s[6] is not None]
+        if baseline:
+            ax.plot(
+                [_month_index(m) for m, _ in baseline], [v for _, v in baseline], color=FAN_COLOURS["baseline"],
+                linewidth=1.3, linestyle=(0, (4, 2)), label=legend["baseline"],
+            )  # fmt: skip
+        last = steps[-1]
+        mark = "≥\u00a0" if lower_bound else ""
+        ax.annotate(
+            mark + format_number(last[1], lang, decimals), (_month_index(last[0]), last[1]), xytext=(4, 0),
+            textcoords="offset points", ha="left", va="center", color=FAN_COLOURS["point"],
+        )  # fmt: skip
+        months = [m for m, _ in actual] + [s[0] for s in steps]
+        ticks = _month_ticks(months[0], months[-1])
+        by_year = len(ticks) > 1 and (_month_index(ticks[1]) - _month_index(ticks[0])) >= 12
+        ax.set_xticks([_month_index(t) for t in ticks], [_tick_label(t, by_year) for t in ticks])
+        ax.set_xlim(_month_index(months[0]) - 0.5, _month_index(months[-1]) + 2.5)
+        ax.axvline(_month_index(steps[0][0]) - 0.5, color="#999999", linewidth=0.6, linestyle=":")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, lang, decimals)))
+        ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+        handles, labels = ax.get_legend_handles_labels()
+        order = [legend[k] for k in ("actual", "point", "band80", "band95", "baseline") if legend[k] in labels]
+        by_label = dict(zip(labels, handles, strict=True))
+        ax.legend([by_label[k] for k in order], order, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        return _svg(fig, chart_id, alt)

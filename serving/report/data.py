@@ -9,15 +9,17 @@ selects rows and, for the benefit cost tile, sums euros over the benefits paid i
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ingestion.errors import SettingsError
+from serving.report.outlook_data import Outlook, load_outlook
+from serving.report.records import Bound, Figure, Ref
+from serving.report.records import has_table as _has_table
+from serving.report.records import query_rows as _rows
 
 HEADLINE_INDICATORS = (
     "unemployed",
@@ -45,53 +47,6 @@ TOP_OCCUPATIONS = 8
 BUSINESS_PERIODS = 8
 
 
-@dataclass(frozen=True)
-class Ref:
-    """Where a figure comes from: table, the key of its row, the column, and `sum` when summed over rows."""
-
-    table: str
-    key: tuple[tuple[str, Any], ...]
-    column: str
-    agg: str | None = None
-
-    def to_json(self) -> str:
-        """Compact JSON for the `data-ref` attribute (dates as ISO strings)."""
-        key = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.key}
-        doc: dict[str, Any] = {"t": self.table, "k": key, "c": self.column}
-        if self.agg:
-            doc["agg"] = self.agg
-        return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
-
-
-class Bound(Enum):
-    """What a number is known to be: the value itself, at least it, at most it, or not comparable.
-
-    Suppressed member cells make an area's sum a lower bound. Arithmetic on such numbers has to carry
-    the bound (interval arithmetic), or a change would claim more than the data support: exact − lower
-    bound is only an upper bound, and lower bound − lower bound says nothing. The marts do that arithmetic
-    (macro difference_bound); the report reads their change_1m_bound and change_12m_bound.
-    """
-
-    EXACT = "exact"
-    LOWER = "lower"
-    UPPER = "upper"
-    UNKNOWN = "unknown"
-
-    @classmethod
-    def of(cls, is_lower_bound: object) -> Bound:
-        """LOWER for a true lower-bound flag, else EXACT (a NULL flag means no suppressed cell)."""
-        return cls.LOWER if is_lower_bound else cls.EXACT
-
-    @classmethod
-    def from_mart(cls, label: str | None) -> Bound:
-        """The bound a mart states for a change (change_1m_bound, change_12m_bound); NULL counts as EXACT."""
-        return {"lower_bound": cls.LOWER, "upper_bound": cls.UPPER, "unknown": cls.UNKNOWN}.get(label or "", cls.EXACT)
-
-    def negated(self) -> Bound:
-        """The bound of −x: at least x means at most −x."""
-        return {Bound.LOWER: Bound.UPPER, Bound.UPPER: Bound.LOWER}.get(self, self)
-
-
 def supported_direction(value: float | None, bound: Bound) -> int | None:
     """+1 or −1 when the bound proves the change's direction (0 counts as +1 when exact), else None."""
     if value is None or bound is Bound.UNKNOWN:
@@ -103,20 +58,6 @@ def supported_direction(value: float | None, bound: Bound) -> int | None:
     if bound is Bound.UPPER and value < 0:
         return -1
     return None
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One number as shown, with its provenance and bound; `value` None means missing or suppressed."""
-
-    value: float | None
-    ref: Ref | None
-    bound: Bound = Bound.EXACT
-
-    @property
-    def is_lower_bound(self) -> bool:
-        """True when the value is only a lower bound (shown with ≥)."""
-        return self.bound is Bound.LOWER
 
 
 def _fig(value: Any, table: str, key: dict[str, Any], column: str, bound: Bound | bool = Bound.EXACT) -> Figure:
@@ -339,6 +280,8 @@ class ReportData:
     first_month: dt.date | None = None
     # k of each statistical alert rule (mart_alerts.rule_k) that fired anywhere this month
     alert_rules: dict[str, float] = field(default_factory=dict)
+    # forecasts, their accuracy and the funding-cost outlook; None when not loaded
+    outlook: Outlook | None = None
 
     @property
     def kpi_kind(self) -> str:
@@ -358,18 +301,6 @@ LANGS = ("fi", "sv", "en")
 
 def _names(row: dict[str, Any], prefix: str = "name") -> dict[str, str]:
     return {lang: row[f"{prefix}_{lang}"] for lang in LANGS}
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
-    )
 
 
 def available_months(con: duckdb.DuckDBPyConnection, area: str) -> list[dt.date]:
@@ -959,4 +890,10 @@ def load_report_data(serving_path: Path, area: str, month: str | None = None) ->
             peer_comparison_month=_load_peer_comparison_month(con, area),
             first_month=available_months(con, area)[0],
             alert_rules=_load_alert_rules(con, report_month),
+            outlook=_load_outlook(con, area, report_month),
         )
+
+
+def _load_outlook(con: duckdb.DuckDBPyConnection, area: str, month: dt.date) -> Outlook:
+    """The outlook section: forecasts, their accuracy and the funding-cost outlook of the area."""
+    return load_outlook(con, area, "employment_area", month)

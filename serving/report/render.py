@@ -30,6 +30,14 @@ from serving.report.data import (
     SourceRow,
     load_report_data,
 )
+from serving.report.outlook_data import FAN_INDICATORS, OUTLOOK_INDICATORS, TABLE_HORIZONS, Outlook
+from serving.report.outlook_text import (
+    OUTLOOK_LABELS,
+    accuracy_sentences,
+    cost_sentences,
+    intro,
+    lower_bound_note,
+)
 from serving.report.text import (
     DATASET_TITLES,
     DECIMALS,
@@ -113,6 +121,69 @@ def _charts(data: ReportData, lang: str) -> dict[str, Markup]:
         if chart is not None:
             out["vacancies"] = chart
     return out
+
+
+def _outlook_context(data: ReportData, lang: str) -> dict[str, object]:
+    """What the outlook section shows: fan charts, the horizons table's rows, and its sentences."""
+    words = OUTLOOK_LABELS[lang]
+    outlook = data.outlook or Outlook()
+    fans: dict[str, dict[str, object]] = {}
+    for code in FAN_INDICATORS:
+        series = outlook.forecasts.get(code)
+        if series is None:
+            continue
+        history = [(m, v) for m, v in series.history if v is not None]
+        alt = words["fan_alt"].format(
+            indicator=series.name[lang],
+            start=format_short_month(history[0][0], lang) if history else "–",
+            end=format_short_month(history[-1][0], lang) if history else "–",
+            first=format_short_month(series.steps[0].target_month, lang),
+            last=format_short_month(series.steps[-1].target_month, lang),
+        ) + (words["fan_alt_lower"] if series.is_lower_bound else "")
+        legend = {
+            "actual": words["legend_actual"],
+            "point": words["legend_point_lower" if series.is_lower_bound else "legend_point"],
+            "band80": words["legend_80"],
+            "band95": words["legend_95"],
+            "baseline": words["legend_baseline"],
+        }
+        steps = [
+            (s.target_month, s.point.value, s.lo80.value, s.hi80.value, s.lo95.value, s.hi95.value,
+             s.baseline.value if s.baseline else None)
+            for s in series.steps
+        ]  # fmt: skip
+        chart = charts.fan_chart(
+            f"chart-fan-{code.replace('_', '-')}",
+            history,
+            steps,
+            lang,
+            alt,
+            legend,
+            decimals=DECIMALS.get(series.unit, 0),
+            lower_bound=series.is_lower_bound,
+        )
+        if chart is not None:
+            fans[code] = {"chart": chart, "alt": alt}
+    first = next(iter(outlook.forecasts.values()), None)
+    return {
+        "o": outlook,
+        "ow": words,
+        "fans": fans,
+        "outlook_intro": intro(outlook, data.month, data.is_sample, lang),
+        "outlook_codes": [c for c in OUTLOOK_INDICATORS if c in outlook.forecasts],
+        "outlook_horizons": [
+            (h, first.step(h).target_month if first and first.step(h) else None) for h in TABLE_HORIZONS
+        ],
+        "outlook_lower_note": lower_bound_note(outlook.forecasts, lang),
+        "accuracy_sentences": accuracy_sentences(
+            outlook, {c: f.name for c, f in outlook.forecasts.items()} | _indicator_names(data), lang
+        ),
+        "cost_sentences": cost_sentences(outlook.cost, lang),
+    }
+
+
+def _indicator_names(data: ReportData) -> dict[str, dict[str, str]]:
+    return {code: ind.name for code, ind in data.indicators.items()}
 
 
 def vacancies_caption(data: ReportData, lang: str) -> str:
@@ -246,6 +317,7 @@ def render_report(data: ReportData, lang: str = "fi") -> str:
         lower_bound_names=[
             data.indicators[c].name[lang] if c in data.indicators else c for c in data.caveats.lower_bound_indicators
         ],
+        **_outlook_context(data, lang),
     )
 
 

@@ -22,7 +22,17 @@ LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 PERCENT_SIGN = {"fi": "\u00a0%", "sv": "\u00a0%", "en": "%"}
 # A change of a rate or share is a difference of two percentages: percentage points, never per cent.
 POINTS_UNIT = {"fi": "\u00a0%-yks.", "sv": "\u00a0procentenheter", "en": "\u00a0percentage points"}
-DECIMALS = {"persons": 0, "vacancies": 0, "percent": 1, "points": 1, "ratio": 3, "euros": 0, "count": 0}
+DECIMALS = {
+    "persons": 0,
+    "vacancies": 0,
+    "percent": 1,
+    "points": 1,
+    "ratio": 3,
+    "euros": 0,
+    "count": 0,
+    "relative": 2,  # a forecast's error relative to the baseline's
+    "millions": 2,  # euros in millions (cost outlook)
+}
 
 LABELS: dict[str, dict[str, str]] = {
     "fi": {

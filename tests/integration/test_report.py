@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from orchestration.jobs import NIGHTLY_REFRESH_JOB
+from serving.report.outlook_text import OUTLOOK_LABELS
 from serving.report.render import CHROMIUM_BATCH_FLAGS, build_report
 from serving.report.text import LABELS, LANGUAGES
 from tests.conftest import CliRun, run_cli
@@ -89,13 +90,19 @@ def _mart_value(con: duckdb.DuckDBPyConnection, ref: dict[str, Any]) -> float | 
     assert ref["c"] in columns and set(ref["k"]) <= columns, ref
     where = " AND ".join(f'"{k}" = ?' for k in ref["k"])
     params = list(ref["k"].values())
+    if "r" in ref:  # a range of a column, both ends included (months of a ledger)
+        column, start, end = ref["r"]
+        assert column in columns, ref
+        where += f' AND "{column}" BETWEEN ? AND ?'
+        params += [start, end]
+    scale = float(ref.get("x", 1))  # shown as the column times this (a share in per cent, euros in millions)
     if ref.get("agg") == "sum":
         row = con.execute(f'SELECT sum("{ref["c"]}"), count(*) FROM "{ref["t"]}" WHERE {where}', params).fetchone()
         assert row[1] >= 1, f"no rows for {ref}"
-        return None if row[0] is None else float(row[0])
+        return None if row[0] is None else float(row[0]) * scale
     rows = con.execute(f'SELECT "{ref["c"]}" FROM "{ref["t"]}" WHERE {where}', params).fetchall()
     assert len(rows) == 1, f"{len(rows)} rows for {ref}"
-    return None if rows[0][0] is None else float(rows[0][0])
+    return None if rows[0][0] is None else float(rows[0][0]) * scale
 
 
 def _parse_shown(text: str, lang: str) -> float:
@@ -142,6 +149,11 @@ def test_every_number_shown_equals_its_mart(sample_refresh: CliRun, reports: dic
         "mart_occupation_mismatch",
         "mart_municipal_benefit_cost",
         "fct_labour_market_monthly",
+        "mart_forecast",
+        "mart_forecast_accuracy",
+        "mart_benefit_cost_outlook",
+        "mart_benefit_cost_scenarios",
+        "fct_benefit_cost_monthly",
     } <= tables
 
 
@@ -193,11 +205,13 @@ def test_sample_banner_sentences_and_sections(reports: dict[str, str], lang: str
     assert summary.count("<data") >= 8
     for key in ("headlines", "trend", "groups", "vacancies", "occupations", "business", "alerts"):
         assert f'<h2 id="h-{key}">{LABELS[lang][key]}</h2>' in html
+    assert f'<h2 id="h-outlook">{OUTLOOK_LABELS[lang]["outlook"]}</h2>' in html
     # the shipped targets are examples, and the alerts do not repeat the targets' status
     assert f'<h2 id="h-kpis">{LABELS[lang]["kpis_example"]}</h2>' in html
     alerts = re.search(r'<section id="alerts".*?</section>', html, re.DOTALL)[0]
     assert LABELS[lang]["example_note"] not in alerts and "12/2027" not in alerts
-    assert html.count('role="img"') == 3 and html.count('<title id="chart-') == 3
+    # rate trend, groups, vacancies, and the outlook's two fan charts
+    assert html.count('role="img"') == 5 and html.count('<title id="chart-') == 5
     assert html.count("<caption>") >= 7
 
 

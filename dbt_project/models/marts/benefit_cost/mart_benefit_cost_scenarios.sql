@@ -104,10 +104,36 @@ both_levels as (
     select * from areas
     union all
     select * from municipalities
+),
+
+-- One text per scenario and language for the report: the rows of a scenario act together, so their
+-- descriptions are joined; a blank Swedish or English text falls back to the Finnish one, a blank Finnish
+-- text to the scenario's name.
+descriptions as (
+    select
+        scenario,
+        coalesce(string_agg(distinct description_fi, '; ' order by description_fi), scenario) as description_fi,
+        string_agg(distinct description_sv, '; ' order by description_sv) as description_sv,
+        string_agg(distinct description_en, '; ' order by description_en) as description_en
+    from {{ ref('benefit_cost_scenarios') }}
+    group by scenario
+),
+
+described as (
+    select
+        both_levels.*,
+        descriptions.description_fi,
+        coalesce(descriptions.description_sv, descriptions.description_fi) as description_sv,
+        coalesce(descriptions.description_en, descriptions.description_fi) as description_en
+    from both_levels
+    left join descriptions on both_levels.scenario = descriptions.scenario
 )
 
 select
     cast(scenario as varchar) as scenario,
+    cast(description_fi as varchar) as scenario_description_fi,
+    cast(description_sv as varchar) as scenario_description_sv,
+    cast(description_en as varchar) as scenario_description_en,
     cast(area_level as varchar) as area_level,
     cast(area_code as varchar) as area_code,
     cast(employment_area_code as varchar) as employment_area_code,
@@ -128,4 +154,4 @@ select
             partition by scenario, area_level, area_code, benefit_regime order by horizon
         ) as double
     ) as municipal_share_difference_cumulative
-from both_levels
+from described
