@@ -491,10 +491,15 @@ def quarantine_damaged(root: Path, now: datetime | None = None) -> list[tuple[Pa
         if problem is None:
             continue
         target = root / QUARANTINE_DIR / f"{folder.name}.{stamp}"
-        target.parent.mkdir(exist_ok=True)
-        os.rename(folder, target)
-        fsync_dir(target.parent)
-        fsync_dir(root)
+        try:
+            target.parent.mkdir(exist_ok=True)
+            os.rename(folder, target)
+            fsync_dir(target.parent)
+            fsync_dir(root)
+        except OSError as exc:
+            raise OutlookError(
+                f"forecast release folder {folder} is damaged ({problem}) and cannot be moved to {target} ({exc})"
+            ) from exc
         moved.append((target, problem))
     return moved
 

@@ -364,3 +364,14 @@ def test_when_every_fit_fails_the_run_stops_in_one_sentence_and_stores_nothing(
     assert "ValueError: exog contains inf or nans)" in message and "\n" not in message
     assert outlook.release_folders(root) == [earlier]
     assert list((root / outlook.PARTIAL_DIR).iterdir()) == []
+
+
+def test_a_damaged_release_that_cannot_be_moved_aside_stops_the_run_in_one_sentence(tmp_path: Path) -> None:
+    root = tmp_path / "forecasts"
+    warehouse = _warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1))
+    folder = run_outlook(warehouse, root, workers=1).folder
+    (folder / FORECAST_FILE).unlink()
+    (root / outlook.QUARANTINE_DIR).write_text("a file where the quarantine folder should be", encoding="utf-8")
+    with pytest.raises(outlook.OutlookError, match=rf"folder {folder} is damaged \(forecast.parquet is missing\) and"):
+        run_outlook(warehouse, root, workers=1)
+    assert (folder / BACKTEST_FILE).exists(), "left where it was"
