@@ -39,9 +39,9 @@ pytestmark = pytest.mark.integration
 
 PHASES = ("download", "parse", "history", "dbt", "forecast", "publish")
 # How long after a phase starts the kill may come (s): the phase's typical length on two cores. The
-# forecasts of a first release (the kill's setup removes the stored one) take about 35 s; the
+# forecasts of a first release (the kill's setup removes the stored one) take 25-35 s; the
 # labour-market release history, the longer of its two steps, about 3.5 s.
-KILL_WINDOW = {"download": 1.5, "parse": 8.0, "history": 3.0, "dbt": 20.0, "forecast": 30.0, "publish": 4.0}
+KILL_WINDOW = {"download": 1.5, "parse": 8.0, "history": 3.0, "dbt": 20.0, "forecast": 20.0, "publish": 4.0}
 # Phases whose short steps run among other steps: the kill's clock restarts with each of their steps,
 # so it lands in one of them; once a step of a following phase starts, none is left and the kill comes at once.
 STEPWISE = {"history": {"dbt", "forecast", "publish"}}
