@@ -48,3 +48,29 @@ def replace_durably(source: Path, target: Path) -> None:
     fsync_tree(source)
     os.replace(source, target)
     fsync_dir(Path(target).parent)
+
+
+def pid_in_name(name: str) -> int | None:
+    """The process id a temporary name ends with (`<name>.<pid>` or `.<name>.<pid>.tmp`), or None."""
+    tail = name.removesuffix(".tmp").rpartition(".")[2]
+    return int(tail) if tail.isdigit() else None
+
+
+def writer_alive(pid: int) -> bool:
+    """Whether another running process has this id, so a temporary file named after it may still be written.
+
+    This process is not "another": whatever it left under its own id is from an earlier process that
+    had the same id. Where a process cannot be probed without harm (Windows, whose `os.kill` ends the
+    process), every writer is taken to be alive and nothing is removed.
+    """
+    if pid == os.getpid():
+        return False
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

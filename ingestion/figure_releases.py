@@ -13,22 +13,27 @@ dbt turns these into `fct_figure_releases` and `mart_revisions`.
 - Versions landed in another mode than the newest (sample next to live) are left out.
 - Each version's figures are cached under `cache/figure_releases/` by version name (versions are
   immutable), so a nightly run parses only the new version; a rebuild from landing gives the same
-  rows, as nothing run-dependent (load time) is kept.
+  rows, as nothing run-dependent (load time) is kept. A cache file is written beside, synced and
+  renamed (`ingestion.durable`); one that cannot be read (damaged on disk, or not the staged
+  columns) is parsed again from its landing version with a warning, and the temporary files of a
+  killed run are removed by the next. The cache is only a shortcut: a failure to write it warns.
 - A version that fails to parse stops the history with a sentence naming the version; the staging of
   the newest version is a separate step and is not affected.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT, LABOUR_MARKET, CkanCsvDataset, PxWebDataset
-from ingestion.durable import replace_durably
+from ingestion.durable import pid_in_name, replace_durably, writer_alive
 from ingestion.errors import TilannekuvaError
 from ingestion.kela import MEASURES as KELA_MEASURES
 from ingestion.kela import tidy_kela_benefit
@@ -42,6 +47,9 @@ CACHE_DIR = "cache/figure_releases"
 CACHE_FORMAT = 1
 SUFFIX = "_releases"
 KEY = ["dataset", "area_code", "month", "measure", "breakdown", "source_updated_at"]
+
+log = logging.getLogger(__name__)
+Warn = Callable[[str], None]
 
 
 class ReleaseHistoryError(TilannekuvaError):
@@ -162,11 +170,60 @@ def _cache_path(cache_dir: Path, history: ReleaseHistory, version: Path) -> Path
     return cache_dir / history.source / history.name / f"{version.name}.v{CACHE_FORMAT}.parquet"
 
 
-def version_figures(history: ReleaseHistory, version: Path, cache_dir: Path) -> tuple[pd.DataFrame, bool]:
-    """The figures of one landed version and whether they came from the cache (parsed once per version)."""
+def _read_cache(history: ReleaseHistory, cached: Path) -> pd.DataFrame:
+    """A cached version's figures; ValueError when they are not the staged table's columns."""
+    frame = pd.read_parquet(cached)
+    expected = schema_of(history.source, history.table).names
+    if list(frame.columns) != expected:
+        raise ValueError(f"columns {', '.join(map(str, frame.columns))} are not {', '.join(expected)}")
+    return frame
+
+
+def _write_cache(frame: pd.DataFrame, cached: Path, warn: Warn) -> None:
+    """Write beside, sync, rename; a cache that cannot be written costs a re-parse next time, not the run."""
+    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(tmp, index=False)
+        replace_durably(tmp, cached)
+    except OSError as exc:
+        warn(f"release-history cache {cached} cannot be written ({exc}); the version is parsed again next run")
+    finally:
+        if tmp.exists():  # written but not renamed (the rename or its sync failed)
+            tmp.unlink()
+
+
+def remove_left_over_temps(folder: Path) -> list[Path]:
+    """Remove the cache's temporary files (`.<name>.<pid>.tmp`) of processes that are gone; returns them."""
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in sorted(folder.glob(".*.tmp")):
+        pid = pid_in_name(path.name)
+        if path.is_file() and not (pid is not None and writer_alive(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def version_figures(
+    history: ReleaseHistory, version: Path, cache_dir: Path, warn: Warn = log.warning
+) -> tuple[pd.DataFrame, bool]:
+    """The figures of one landed version and whether they came from the cache (parsed once per version).
+
+    A cache file that cannot be read is not trusted: the version is parsed again, the cache
+    rewritten, and `warn` names the file and the problem.
+    """
     cached = _cache_path(cache_dir, history, version)
     if cached.is_file():
-        return pd.read_parquet(cached), True
+        try:
+            return _read_cache(history, cached), True
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            problem = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            warn(
+                f"{history.label}: release-history cache {cached} of landing version {version.name} cannot be "
+                f"read ({problem}); parsing the version again"
+            )
     manifest = read_manifest(version)
     try:
         figures = history.figures(history.tidy(version))
@@ -176,10 +233,7 @@ def version_figures(history: ReleaseHistory, version: Path, cache_dir: Path) -> 
             f"parsed for the release history: {exc}"
         ) from exc
     frame = _normalise(history, figures, version, manifest)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    replace_durably(tmp, cached)
+    _write_cache(frame, cached, warn)
     return frame, False
 
 
@@ -190,16 +244,20 @@ class HistoryRun:
     releases: list[str]
     parsed: list[str]
     cached: list[str]
+    removed_temps: list[Path] = field(default_factory=list)
 
 
-def build_history(history: ReleaseHistory, landing_dir: Path, cache_dir: Path) -> tuple[pd.DataFrame, HistoryRun]:
+def build_history(
+    history: ReleaseHistory, landing_dir: Path, cache_dir: Path, warn: Warn = log.warning
+) -> tuple[pd.DataFrame, HistoryRun]:
     """Every release of a dataset as figures, in a stable order (a rebuild gives the same rows)."""
     dataset_dir = landing_dir / history.source / history.name
     chosen = release_versions(dataset_dir) if dataset_dir.is_dir() else []
     run = HistoryRun([], [], [])
+    run.removed_temps = remove_left_over_temps(cache_dir / history.source / history.name)
     frames = []
     for version, manifest in chosen:
-        frame, from_cache = version_figures(history, version, cache_dir)
+        frame, from_cache = version_figures(history, version, cache_dir, warn)
         frames.append(frame)
         run.releases.append(str(manifest.source_updated))
         (run.cached if from_cache else run.parsed).append(version.name)
@@ -225,11 +283,14 @@ def changes_only(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered[~(same_figure & same_value & same_flag)].reset_index(drop=True)
 
 
-def history_tidy(history: ReleaseHistory, cache_dir: Path) -> Callable[[Path], pd.DataFrame]:
-    """A tidy function for `ingestion.staging.stage`: given the newest version, the whole release history."""
+def history_tidy(history: ReleaseHistory, cache_dir: Path, warn: Warn = log.warning) -> Callable[[Path], pd.DataFrame]:
+    """A tidy function for `ingestion.staging.stage`: given the newest version, the whole release history.
+
+    `warn` takes the sentences about damaged or unwritable cache files (the asset's log).
+    """
 
     def tidy(version: Path) -> pd.DataFrame:
-        frame, _ = build_history(history, version.parent.parent.parent, cache_dir)
+        frame, _ = build_history(history, version.parent.parent.parent, cache_dir, warn)
         return frame
 
     return tidy

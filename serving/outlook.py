@@ -17,16 +17,24 @@ A series is the latest run of consecutive months with a value. When a month in i
 (an employment-area sum over a suppressed member cell), the series is fitted from the exact months
 after it if there are enough of them; otherwise from the whole run, and its forecasts are flagged
 `is_lower_bound` (a forecast of sums that understate the true count, never presented as exact).
+
+Crash safety (docs/reliability.md): a release is written under `.partial/<release>.<pid>/`, two levels
+down where dbt's source glob `forecasts/*/forecast.parquet` cannot see it, and renamed into place
+whole; a run removes the partial folders of processes that are gone. A stored release that is damaged
+(a file missing or unreadable) is moved to `_quarantine/<release>.<time>/`, also out of the glob's
+reach, and computed again if it is the current release. One series whose ETS fit raises keeps its
+seasonal-naive forecast and is named in a warning; only when every fit fails does the run stop.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -40,9 +48,14 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import duckdb  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: E402
 
-from ingestion.durable import replace_durably  # noqa: E402
+from ingestion.durable import fsync_dir, pid_in_name, replace_durably, writer_alive  # noqa: E402
+from ingestion.errors import TilannekuvaError  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 MEASURES = ("unemployed", "labour_force", "open_vacancies", "long_term_unemployed")
 RATE = "unemployment_rate"
@@ -57,12 +70,21 @@ FORECAST_FILE = "forecast.parquet"
 PARAMS_FILE = "ets_params.parquet"  # each series' fitted ETS parameters: the next release's fit starts there
 BACKTEST_FILE = "backtest.parquet"
 FACT = "marts.fct_labour_market_monthly"
+# Beside the releases, out of reach of dbt's glob `forecasts/*/<file>.parquet` (its `*` matches dot-folders,
+# so a hidden folder directly under forecasts/ would be read as a release): what is under these is two
+# levels down. Neither is a release (release_folders skips names starting with "." or "_").
+PARTIAL_DIR = ".partial"
+QUARANTINE_DIR = "_quarantine"
 
 Bands = dict[int, tuple[np.ndarray, np.ndarray]]
 Forecast = tuple[np.ndarray, Bands]
 
 BAND_COLUMNS = ("lo80", "hi80", "lo95", "hi95")
 KEY_COLUMNS = ("area_code", "area_level", "indicator", "method", "origin_month", "target_month", "horizon")
+
+
+class OutlookError(TilannekuvaError):
+    """The forecasts of a release cannot be made; the releases stored earlier are left as they are."""
 
 
 def snaive(y: np.ndarray, h: int) -> Forecast:
@@ -176,15 +198,20 @@ class OutlookRun:
     backtest_rows: int = 0
     backtest_origins_reused: int = 0
     backtest_origins_computed: int = 0
+    warnings: list[str] = field(default_factory=list)  # one sentence each: a failed fit, a quarantined folder
+    quarantined: list[Path] = field(default_factory=list)
+    removed_partials: list[Path] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line for the run's log."""
+        aside = f"; {len(self.quarantined)} damaged release folders quarantined" if self.quarantined else ""
         if self.reused:
-            return f"release {self.release.key}: forecasts and backtest already stored, reused"
+            return f"release {self.release.key}: forecasts and backtest already stored, reused{aside}"
         return (
             f"release {self.release.key}: {self.series} series ({self.lower_bound_series} lower-bound, "
             f"{self.skipped_short} too short), {self.failed_fits} failed fits, {self.forecast_rows} forecast rows; "
             f"backtest origins {self.backtest_origins_computed} computed, {self.backtest_origins_reused} reused"
+            f"{aside}"
         )
 
 
@@ -295,30 +322,39 @@ def _finite(forecast: Forecast) -> bool:
     return bool(np.all(np.isfinite(mean)) and all(np.all(np.isfinite(b)) for pair in bands.values() for b in pair))
 
 
+def _failure(exc: Exception) -> str:
+    """An exception as a short phrase for a warning: its type and the first line of its message."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:200]}" if first else type(exc).__name__
+
+
 def series_outlook(
     job: tuple[Series, frozenset[date], np.ndarray | None],
-) -> tuple[list[dict], list[dict], np.ndarray | None, int]:
+) -> tuple[list[dict], list[dict], np.ndarray | None, list[tuple[str, str]]]:
     """One series' forecasts (both methods, from its last month), backtest rows, ETS parameters and failed fits.
 
     The backtest covers the latest BACKTEST_ORIGINS origins not in `done` (already scored by an
     earlier release), scored where the actuals exist. The forecast's fit starts from the previous
-    release's parameters when given, else from the backtest's.
+    release's parameters when given, else from the backtest's. A fit that raises (statsmodels can,
+    on odd data, with more than ValueError) or gives non-finite values is returned as
+    (`backtest` or `forecast`, why) and that fit's ETS rows are left out; the seasonal-naive rows
+    are always there.
     """
     s, done, previous_params = job
     y = s.values
     n = len(y)
     origins = [o for o in range(max(MIN_TRAIN, n - BACKTEST_ORIGINS), n) if add_months(s.end, o - n) not in done]
     backtest: list[dict] = []
-    failed = 0
+    failures: list[tuple[str, str]] = []
     start_params = None
     if origins:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 by_origin, start_params = ets_from_origins(y, origins[0], HORIZON)
-        except (ValueError, np.linalg.LinAlgError):
+        except Exception as exc:  # any failure of one series' fit: its baseline stands, the night goes on
             by_origin = {}
-            failed += 1
+            failures.append(("backtest", _failure(exc)))
         for origin in origins:
             origin_month = add_months(s.end, origin - n)
             actual = y[origin : origin + HORIZON]
@@ -334,14 +370,16 @@ def series_outlook(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ets_forecast, params = ets_with_params(y, HORIZON, start_params)
-    except (ValueError, np.linalg.LinAlgError):
-        ets_forecast = None
-    if ets_forecast is not None and _finite(ets_forecast):
-        forecast.extend(_rows(s, "ets", s.end, ets_forecast))
+    except Exception as exc:  # as above
+        failures.append(("forecast", _failure(exc)))
     else:
-        failed += 1
+        if _finite(ets_forecast):
+            forecast.extend(_rows(s, "ets", s.end, ets_forecast))
+        else:
+            params = None
+            failures.append(("forecast", "the forecast or its interval is not finite"))
     forecast.extend(_rows(s, "snaive", s.end, snaive(y, HORIZON)))
-    return forecast, backtest, params, failed
+    return forecast, backtest, params, failures
 
 
 def with_rate(frame: pd.DataFrame) -> pd.DataFrame:
@@ -375,10 +413,95 @@ def with_rate(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def release_folders(root: Path) -> list[Path]:
-    """Completed release folders under `root`, oldest first (a folder is complete once renamed into place)."""
+    """Completed release folders under `root`, oldest first (a folder is complete once renamed into place).
+
+    Names starting with "." or "_" are not releases: `.partial/` (being written), `_quarantine/`
+    (damaged), and hidden folders an earlier layout wrote beside the releases.
+    """
     if not root.exists():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def remove_left_over_partials(root: Path) -> list[Path]:
+    """Remove the partial release folders of processes that are gone; returns what was removed.
+
+    A run killed while writing leaves `.partial/<release>.<pid>/`. A folder whose process still runs
+    is left: another process (a second Dagster instance or a benchmark on the same data directory)
+    may be writing it, and it is out of dbt's sight anyway. Also removed: the hidden
+    `.<release>.<pid>.tmp/` folders the layout before `.partial` wrote directly under `root`, where
+    dbt's glob reads them.
+    """
+    if not root.is_dir():
+        return []
+    partial_root = root / PARTIAL_DIR
+    candidates = sorted(partial_root.iterdir()) if partial_root.is_dir() else []
+    candidates += sorted(p for p in root.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp"))
+    removed = []
+    for path in candidates:
+        pid = pid_in_name(path.name)
+        if pid is not None and writer_alive(pid):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        removed.append(path)
+    return removed
+
+
+# The columns readers take from each file of a release: dbt's staging models and the next release's run.
+RELEASE_FILES: dict[str, tuple[str, ...]] = {
+    FORECAST_FILE: (*KEY_COLUMNS, "point", *BAND_COLUMNS, "is_lower_bound", "release"),
+    BACKTEST_FILE: (*KEY_COLUMNS, "point", *BAND_COLUMNS, "is_lower_bound", "actual", "release"),
+    PARAMS_FILE: ("area_code", "indicator", "params"),
+}
+# Releases stored before the parameters were kept have no ets_params.parquet: that is not damage.
+OPTIONAL_FILES = frozenset({PARAMS_FILE})
+
+
+def release_problem(folder: Path) -> str | None:
+    """What is wrong with a stored release folder (a file missing, unreadable or without its columns), or None."""
+    for name, columns in RELEASE_FILES.items():
+        path = folder / name
+        if not path.is_file():
+            if name in OPTIONAL_FILES:
+                continue
+            return f"{name} is missing"
+        try:
+            table = pq.read_table(path)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            return f"{name} cannot be read ({_failure(exc)})"
+        missing = [c for c in columns if c not in table.column_names]
+        if missing:
+            return f"{name} lacks the columns {', '.join(missing)}"
+    return None
+
+
+def quarantine_damaged(root: Path, now: datetime | None = None) -> list[tuple[Path, str]]:
+    """Move every damaged release folder to `_quarantine/<release>.<time>/`; returns (new place, problem) each.
+
+    Nothing is deleted: the folder is kept whole for inspection, where neither dbt's glob nor
+    `release_folders` sees it. A good folder is never touched.
+    """
+    moved = []
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    for folder in release_folders(root):
+        problem = release_problem(folder)
+        if problem is None:
+            continue
+        target = root / QUARANTINE_DIR / f"{folder.name}.{stamp}"
+        try:
+            target.parent.mkdir(exist_ok=True)
+            os.rename(folder, target)
+            fsync_dir(target.parent)
+            fsync_dir(root)
+        except OSError as exc:
+            raise OutlookError(
+                f"forecast release folder {folder} is damaged ({problem}) and cannot be moved to {target} ({exc})"
+            ) from exc
+        moved.append((target, problem))
+    return moved
 
 
 def _earlier_origins(root: Path, release_key: str) -> tuple[pd.DataFrame, set[tuple[str, str, date]]]:
@@ -461,17 +584,35 @@ def _run_pool(function: Callable[[Any], Any], jobs: list, workers: int) -> list:
         return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 
 
+def _note(run: OutlookRun, message: str) -> None:
+    log.warning(message)
+    run.warnings.append(message)
+
+
+def _tidy_root(root: Path, run: OutlookRun) -> None:
+    """Before anything is read: partial folders of dead runs removed, damaged releases quarantined."""
+    run.removed_partials = remove_left_over_partials(root)
+    for target, problem in quarantine_damaged(root):
+        run.quarantined.append(target)
+        release = target.name.rpartition(".")[0]
+        again = "; it is the current release and is computed again" if release == run.release.key else ""
+        _note(run, f"forecast release folder {root / release} is damaged ({problem}): moved to {target}{again}")
+
+
 def run_outlook(warehouse: Path, root: Path, workers: int = 2) -> OutlookRun:
     """Forecast and backtest the warehouse's release into `root/<release>/`, unless that folder exists.
 
-    Never replaces a folder: the files are written to a hidden folder beside it, synced, and
-    renamed into place in one step, so a crash leaves either nothing or the whole release.
+    Never replaces a folder: the files are written under `.partial/`, synced, and renamed into place
+    in one step, so a crash leaves either nothing dbt can see or the whole release. A stored folder
+    found damaged is quarantined first (and, if it is this release, computed again).
     """
     release, series, short = load_series(warehouse)
     folder = root / release.key
+    run = OutlookRun(release, folder, reused=True)
+    _tidy_root(root, run)
     if folder.exists():
-        return OutlookRun(release, folder, reused=True)
-    run = OutlookRun(release, folder, reused=False, series=len(series), skipped_short=short)
+        return run
+    run.reused, run.series, run.skipped_short = False, len(series), short
     run.lower_bound_series = sum(s.is_lower_bound for s in series)
     made_at = datetime.now(UTC).replace(tzinfo=None)
     earlier, covered = _earlier_origins(root, release.key)
@@ -488,14 +629,25 @@ def run_outlook(warehouse: Path, root: Path, workers: int = 2) -> OutlookRun:
     forecast_rows: list[dict] = []
     backtest_rows: list[dict] = []
     params_rows: list[dict] = []
-    for (s, _done, _previous), (forecast_part, backtest_part, params, failed) in zip(
+    forecasts_failed = []
+    for (s, _done, _previous), (forecast_part, backtest_part, params, failures) in zip(
         jobs, _run_pool(series_outlook, jobs, workers), strict=True
     ):
         if params is not None:
             params_rows.append({"area_code": s.area_code, "indicator": s.measure, "params": params.tolist()})
         forecast_rows.extend(forecast_part)
         backtest_rows.extend(backtest_part)
-        run.failed_fits += failed
+        run.failed_fits += len(failures)
+        for fit, why in failures:
+            if fit == "forecast":
+                forecasts_failed.append(f"{s.area_code} {s.measure}: {why}")
+            kept = "forecast is" if fit == "forecast" else "backtest rows are"
+            _note(run, f"ETS {fit} fit of {s.area_code} {s.measure} failed ({why}); its seasonal-naive {kept} kept")
+    if series and len(forecasts_failed) == len(series):
+        raise OutlookError(
+            f"Every ETS forecast fit of release {release.key} failed ({len(series)} series, first "
+            f"{forecasts_failed[0]}); nothing is stored for it and earlier releases are unchanged."
+        )
     run.backtest_origins_computed = len({(r["area_code"], r["indicator"], r["origin_month"]) for r in backtest_rows})
     forecast = _frame(pd.DataFrame(forecast_rows, columns=MEASURE_COLUMNS), release, made_at)
     computed = pd.DataFrame(backtest_rows, columns=[*MEASURE_COLUMNS, "actual"])
@@ -508,8 +660,9 @@ def run_outlook(warehouse: Path, root: Path, workers: int = 2) -> OutlookRun:
 
 
 def _write_release(root: Path, folder: Path, frames: dict[str, pd.DataFrame]) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".{folder.name}.{os.getpid()}.tmp"
+    """Write the files under `.partial/<release>.<pid>/` (out of dbt's glob), sync, rename into place."""
+    staging = root / PARTIAL_DIR / f"{folder.name}.{os.getpid()}"
+    staging.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:

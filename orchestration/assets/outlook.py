@@ -37,13 +37,18 @@ WORKERS = 2  # the machine's two cores; measured in bench/outlook_benchmark.py
     ),
 )
 def outlook_forecasts(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[MaterializeResult]:
-    """Computes only a release not stored yet; the same release again is reused as written."""
+    """Computes only a release not stored yet; the same release again is reused as written.
+
+    A failed fit of one series or a quarantined release folder is a warning here, not a failure.
+    """
     # Imported here: statsmodels would add to every Dagster code-location load.
     from serving.outlook import BACKTEST_FILE, FORECAST_FILE, run_outlook
 
     settings = pipeline.get()
     workers = min(WORKERS, os.cpu_count() or 1)
     run = run_outlook(settings.warehouse_path, settings.data_dir / FORECASTS_DIR, workers=workers)
+    for warning in run.warnings:
+        context.log.warning(warning)
     context.log.info(run.describe())
     for key, name in zip(FORECAST_KEYS, (FORECAST_FILE, BACKTEST_FILE), strict=True):
         path = run.folder / name
@@ -53,6 +58,7 @@ def outlook_forecasts(context: AssetExecutionContext, pipeline: PipelineSettings
             "rows": pq.ParquetFile(path).metadata.num_rows,
             "path": MetadataValue.path(str(path)),
             "summary": run.describe(),
+            "warnings": len(run.warnings),
         }
         yield MaterializeResult(asset_key=key, metadata=metadata)
 

@@ -33,7 +33,7 @@ def _history_asset(history: ReleaseHistory) -> AssetsDefinition:
     )
     def _staging(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[object]:
         settings: Settings = pipeline.get()
-        tidy = history_tidy(history, settings.data_dir / CACHE_DIR)
+        tidy = history_tidy(history, settings.data_dir / CACHE_DIR, context.log.warning)
         stager = FrameStager.of(settings, history.source, history.table, tidy)
         outcome = stage(settings.landing_dir, history.dataset, stager, validate)
         yield from _stage_results(context, outcome, {history.table: key}, key)

@@ -63,3 +63,11 @@ def test_a_file_replaces_the_old_one_whole(tmp_path: Path, synced: list[tuple[st
 
     assert target.read_bytes() == b"new" and not tmp.exists()
     assert synced[0][0] == "fsync" and synced[1] == ("replace", str(target))
+
+
+def test_the_pid_of_a_temporary_name_and_whether_its_writer_runs() -> None:
+    assert durable.pid_in_name("2026-10_20261124T060000.4242") == 4242
+    assert durable.pid_in_name(".20261124T060000000000Z.v1.parquet.4242.tmp") == 4242
+    assert durable.pid_in_name("2026-10_20261124T060000") is None and durable.pid_in_name(".x.parquet.tmp") is None
+    assert durable.writer_alive(os.getppid()), "the process that started this one runs"
+    assert not durable.writer_alive(os.getpid()), "what this process's id left is from an earlier process"

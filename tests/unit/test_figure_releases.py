@@ -8,6 +8,9 @@ and snapshot and finds the retroactive counting the snapshot plants.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -17,6 +20,7 @@ import pytest
 
 from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT, LABOUR_MARKET
 from ingestion.figure_releases import (
+    CACHE_FORMAT,
     HISTORIES,
     ReleaseHistory,
     ReleaseHistoryError,
@@ -165,3 +169,61 @@ def test_kela_sample_releases_show_the_retroactive_counting(tmp_path: Path) -> N
     assert second / latest == pytest.approx(0.975, abs=0.003)
     april = totals[totals["month"] == date(2026, 4, 1)]
     assert april["source_updated_at"].nunique() == 1, "months older than three are never revised"
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_damaged_cache_file_is_parsed_again_from_its_landing_version(landing: Path, tmp_path: Path) -> None:
+    tidy = CountingTidy()
+    history = ReleaseHistory(LABOUR_MARKET, tidy, figures)
+    cache = tmp_path / "cache"
+    first, _ = build_history(history, landing, cache)
+    folder = cache / "statfin" / "labour_market"
+    cut = folder / f"20261022T060000000000Z.v{CACHE_FORMAT}.parquet"
+    cut.write_bytes(cut.read_bytes()[:300])  # a torn write or a bad sector
+    foreign = folder / f"20261124T060000000000Z.v{CACHE_FORMAT}.parquet"
+    pd.DataFrame({"area_code": ["KU001"], "value": [1.0]}).to_parquet(foreign)  # not the staged columns
+    warned: list[str] = []
+
+    again, run = build_history(history, landing, cache, warned.append)
+
+    assert run.parsed == ["20261022T060000000000Z", "20261124T060000000000Z"] and len(run.cached) == 1
+    pd.testing.assert_frame_equal(first, again)
+    assert len(warned) == 2
+    assert warned[0].startswith(f"statfin/labour_market: release-history cache {cut} of landing version ")
+    assert "cannot be read (" in warned[0] and warned[0].endswith("); parsing the version again")
+    assert "columns area_code, value are not dataset, area_code" in warned[1]
+    _, healed = build_history(history, landing, cache, warned.append)
+    assert healed.parsed == [] and len(warned) == 2, "the cache was written again, whole"
+
+
+def test_left_over_temp_files_of_a_killed_run_are_removed(landing: Path, tmp_path: Path) -> None:
+    history = ReleaseHistory(LABOUR_MARKET, CountingTidy(), figures)
+    folder = tmp_path / "cache" / "statfin" / "labour_market"
+    folder.mkdir(parents=True)
+    name = f"20261124T060000000000Z.v{CACHE_FORMAT}.parquet"
+    dead = folder / f".{name}.{_dead_pid()}.tmp"
+    alive = folder / f".{name}.{os.getppid()}.tmp"
+    for path in (dead, alive):
+        path.write_bytes(b"PAR1 half written")
+    _, run = build_history(history, landing, tmp_path / "cache")
+    assert run.removed_temps == [dead] and not dead.exists()
+    assert alive.exists(), "a running process may still be writing it"
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        f"20260924T060000000000Z.v{CACHE_FORMAT}.parquet",
+        f"20261022T060000000000Z.v{CACHE_FORMAT}.parquet",
+        name,
+    ]
+
+
+def test_a_cache_that_cannot_be_written_warns_and_the_history_is_built(landing: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    warned: list[str] = []
+    frame, run = build_history(ReleaseHistory(LABOUR_MARKET, CountingTidy(), figures), landing, blocked, warned.append)
+    assert len(run.parsed) == 3 and len(frame) == 4
+    assert len(warned) == 3 and all("cannot be written" in w for w in warned)

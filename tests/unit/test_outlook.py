@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import warnings
 from datetime import date, datetime
 from pathlib import Path
@@ -196,7 +200,8 @@ def test_a_release_folder_is_never_replaced(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         outlook._write_release(root, run.folder, {FORECAST_FILE: pd.DataFrame({"x": [1]})})
     assert len(pd.read_parquet(run.folder / FORECAST_FILE)) > 1
-    assert [p.name for p in root.iterdir()] == [run.folder.name]
+    assert [p.name for p in root.iterdir() if p.name != outlook.PARTIAL_DIR] == [run.folder.name]
+    assert list((root / outlook.PARTIAL_DIR).iterdir()) == [], "the refused write left nothing behind"
 
 
 def test_too_short_history_is_counted_not_forecast(tmp_path: Path) -> None:
@@ -210,3 +215,163 @@ def test_a_fact_without_a_release_stamp_is_refused(tmp_path: Path) -> None:
         con.execute("UPDATE marts.fct_labour_market_monthly SET source_updated_at = NULL")
     with pytest.raises(ValueError, match="source_updated_at is NULL"):
         run_outlook(warehouse, tmp_path / "f", workers=1)
+
+
+def _glob_files(root: Path, name: str = FORECAST_FILE) -> set[str]:
+    """The files dbt's source glob reads (`forecasts/*/<name>`), relative to `root`."""
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "SELECT DISTINCT filename FROM read_parquet(?, filename = true, union_by_name = true)", [f"{root}/*/{name}"]
+        ).fetchall()
+    return {str(Path(r[0]).relative_to(root)) for r in rows}
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_partial_release_is_invisible_to_the_glob_and_removed_once_its_writer_is_gone(tmp_path: Path) -> None:
+    root = tmp_path / "forecasts"
+    run = run_outlook(_warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1)), root, workers=1)
+    dead, alive = _dead_pid(), os.getppid()
+    planted = {
+        "dead": root / outlook.PARTIAL_DIR / f"2025-09_20251001T000000.{dead}",
+        "alive": root / outlook.PARTIAL_DIR / f"2025-09_20251001T000000.{alive}",
+        "old layout": root / f".2025-09_20251001T000000.{dead}.tmp",  # what the writer before .partial left
+    }
+    for folder in planted.values():
+        folder.mkdir(parents=True)
+        shutil.copy(run.folder / FORECAST_FILE, folder / FORECAST_FILE)
+    # DuckDB's `*` matches a hidden folder (the old layout's problem) but not two levels down.
+    assert _glob_files(root) == {f"{run.folder.name}/{FORECAST_FILE}", f"{planted['old layout'].name}/{FORECAST_FILE}"}
+    again = run_outlook(_warehouse(tmp_path / "b.duckdb", 80, datetime(2025, 9, 1)), root, workers=1)
+    assert again.reused
+    assert sorted(again.removed_partials) == sorted([planted["dead"], planted["old layout"]])
+    assert not planted["dead"].exists() and not planted["old layout"].exists()
+    assert planted["alive"].exists(), "a running process's partial folder is left to it"
+    assert _glob_files(root) == {f"{run.folder.name}/{FORECAST_FILE}"}
+    assert outlook.release_folders(root) == [run.folder]
+
+
+def test_a_release_being_written_is_out_of_the_globs_sight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the last moment before the rename the whole release is written, and dbt's glob still sees none of it."""
+    root = tmp_path / "forecasts"
+    first = run_outlook(_warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1)), root, workers=1)
+    seen: list[tuple[Path, set[str]]] = []
+    rename = outlook.replace_durably
+
+    def watched(source: Path, target: Path) -> None:
+        seen.append((source, _glob_files(root) | _glob_files(root, BACKTEST_FILE)))
+        rename(source, target)
+
+    monkeypatch.setattr(outlook, "replace_durably", watched)
+    later = run_outlook(_warehouse(tmp_path / "b.duckdb", 81, datetime(2025, 10, 1)), root, workers=1)
+    [(source, visible)] = seen
+    assert source.parent == root / outlook.PARTIAL_DIR and source.name == f"{later.folder.name}.{os.getpid()}"
+    assert visible == {f"{first.folder.name}/{FORECAST_FILE}", f"{first.folder.name}/{BACKTEST_FILE}"}
+
+
+def test_a_damaged_release_is_quarantined_and_the_current_one_computed_again(tmp_path: Path) -> None:
+    root = tmp_path / "forecasts"
+    old = run_outlook(_warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1)), root, workers=1).folder
+    good = run_outlook(_warehouse(tmp_path / "b.duckdb", 81, datetime(2025, 10, 1)), root, workers=1).folder
+    current = _warehouse(tmp_path / "c.duckdb", 82, datetime(2025, 11, 1))
+    folder = run_outlook(current, root, workers=1).folder
+    (old / BACKTEST_FILE).unlink()
+    cut = (folder / FORECAST_FILE).read_bytes()[:500]
+    (folder / FORECAST_FILE).write_bytes(cut)
+    untouched = {p.name: p.stat().st_mtime_ns for p in good.iterdir()}
+
+    run = run_outlook(current, root, workers=1)
+
+    assert not run.reused and run.folder == folder and run.failed_fits == 0
+    assert len(run.quarantined) == 2 and all(p.parent == root / outlook.QUARANTINE_DIR for p in run.quarantined)
+    moved_old, moved_current = sorted(run.quarantined)
+    assert moved_old.name.startswith(f"{old.name}.") and moved_current.name.startswith(f"{folder.name}.")
+    assert (moved_current / FORECAST_FILE).read_bytes() == cut, "the damaged folder is kept as it was"
+    assert not (moved_old / BACKTEST_FILE).exists() and (moved_old / FORECAST_FILE).exists()
+    assert any(f"{old} is damaged ({BACKTEST_FILE} is missing)" in w for w in run.warnings)
+    assert any(
+        f"{folder} is damaged ({FORECAST_FILE} cannot be read" in w and "computed again" in w for w in run.warnings
+    )
+    assert outlook.release_folders(root) == [good, folder], "the old release is not recomputed, the good one kept"
+    assert {p.name: p.stat().st_mtime_ns for p in good.iterdir()} == untouched
+    assert outlook.release_problem(folder) is None
+    assert _glob_files(root) == {f"{good.name}/{FORECAST_FILE}", f"{folder.name}/{FORECAST_FILE}"}
+    assert len(_glob_files(root, BACKTEST_FILE)) == 2
+
+
+def test_a_release_without_the_parameters_file_is_not_damaged(tmp_path: Path) -> None:
+    """Releases stored before the ETS parameters were kept have no ets_params.parquet: still good."""
+    run = run_outlook(_warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1)), tmp_path / "f", workers=1)
+    (run.folder / outlook.PARAMS_FILE).unlink()
+    assert outlook.release_problem(run.folder) is None
+    (run.folder / BACKTEST_FILE).write_bytes(b"PAR1 not parquet")
+    assert "backtest.parquet cannot be read" in (outlook.release_problem(run.folder) or "")
+
+
+def test_a_raising_fit_is_named_and_its_seasonal_naive_rows_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = _warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1))
+    odd = next(s for s in outlook.load_series(warehouse)[1] if (s.area_code, s.measure) == ("TA01", "unemployed"))
+    fit, fit_from_origins = outlook.ets_with_params, outlook.ets_from_origins
+
+    def raising_fit(y: np.ndarray, *args: object) -> object:
+        if np.array_equal(y, odd.values):
+            raise IndexError("index 12 is out of bounds for axis 0 with size 12")  # not only ValueError
+        return fit(y, *args)  # type: ignore[arg-type]
+
+    def raising_origins(y: np.ndarray, *args: object) -> object:
+        if np.array_equal(y, odd.values):
+            raise ZeroDivisionError("float division by zero")
+        return fit_from_origins(y, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outlook, "ets_with_params", raising_fit)
+    monkeypatch.setattr(outlook, "ets_from_origins", raising_origins)
+    run = run_outlook(warehouse, tmp_path / "f", workers=1)
+
+    assert run.failed_fits == 2 and run.series == 8
+    assert any("ETS forecast fit of TA01 unemployed failed (IndexError: index 12" in w for w in run.warnings)
+    assert any("ETS backtest fit of TA01 unemployed failed (ZeroDivisionError: float" in w for w in run.warnings)
+    forecast = pd.read_parquet(run.folder / FORECAST_FILE)
+    methods = forecast.groupby(["area_code", "indicator"])["method"].agg(lambda m: sorted(set(m)))
+    assert methods["TA01", "unemployed"] == ["snaive"] and methods["TA01", RATE] == ["snaive"]
+    assert methods["TA01", "labour_force"] == ["ets", "snaive"] and methods["SSS", "unemployed"] == ["ets", "snaive"]
+    assert len(forecast.query("area_code == 'TA01' and indicator == 'unemployed'")) == HORIZON
+    backtest = pd.read_parquet(run.folder / BACKTEST_FILE)
+    odd_rows = backtest.query("area_code == 'TA01' and indicator == 'unemployed'")
+    assert set(odd_rows["method"]) == {"snaive"} and odd_rows["origin_month"].nunique() == outlook.BACKTEST_ORIGINS
+
+
+def test_when_every_fit_fails_the_run_stops_in_one_sentence_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "forecasts"
+    earlier = run_outlook(_warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1)), root, workers=1).folder
+
+    def failing_fit(*_args: object) -> object:
+        raise ValueError("exog contains inf or nans\nsecond line")
+
+    monkeypatch.setattr(outlook, "ets_with_params", failing_fit)
+    with pytest.raises(outlook.OutlookError) as raised:
+        run_outlook(_warehouse(tmp_path / "b.duckdb", 81, datetime(2025, 10, 1)), root, workers=1)
+    message = str(raised.value)
+    assert message.startswith("Every ETS forecast fit of release 2025-09_20251001T000000 failed (8 series, first ")
+    assert "ValueError: exog contains inf or nans)" in message and "\n" not in message
+    assert outlook.release_folders(root) == [earlier]
+    assert list((root / outlook.PARTIAL_DIR).iterdir()) == []
+
+
+def test_a_damaged_release_that_cannot_be_moved_aside_stops_the_run_in_one_sentence(tmp_path: Path) -> None:
+    root = tmp_path / "forecasts"
+    warehouse = _warehouse(tmp_path / "a.duckdb", 80, datetime(2025, 9, 1))
+    folder = run_outlook(warehouse, root, workers=1).folder
+    (folder / FORECAST_FILE).unlink()
+    (root / outlook.QUARANTINE_DIR).write_text("a file where the quarantine folder should be", encoding="utf-8")
+    with pytest.raises(outlook.OutlookError, match=rf"folder {folder} is damaged \(forecast.parquet is missing\) and"):
+        run_outlook(warehouse, root, workers=1)
+    assert (folder / BACKTEST_FILE).exists(), "left where it was"
