@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from ingestion.areas import employment_areas
+from ingestion.durable import writer_alive
 from ingestion.errors import SettingsError, SourceError, TilannekuvaError
 from ingestion.http import get_checked, make_session
 from ingestion.refresh import missing_core
@@ -68,16 +69,6 @@ def preflight(settings: Settings) -> None:
             raise SettingsError(f"{name} cannot be reached at {url} ({exc.problem}).") from exc
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def release_dead_runs(instance: Any) -> list[str]:
     """Delete the CLI runs on this machine whose process is gone; that frees the concurrency slots they held.
 
@@ -97,7 +88,7 @@ def release_dead_runs(instance: Any) -> list[str]:
     for record in instance.get_run_records(filters=live):
         run = record.dagster_run
         pid, host = run.tags.get(PID_TAG), run.tags.get(HOST_TAG)
-        if not pid or not pid.isdigit() or host != socket.gethostname() or _alive(int(pid)):
+        if not pid or not pid.isdigit() or host != socket.gethostname() or writer_alive(int(pid)):
             continue
         instance.delete_run(run.run_id)
         released.append(run.run_id)
