@@ -8,7 +8,11 @@ new name after it (POSIX). Where directories cannot be opened (Windows), only th
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -74,3 +78,41 @@ def writer_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def remove_left_over_temps(folder: Path, pattern: str = ".*.tmp") -> list[Path]:
+    """Remove the temporary files and folders (`.<name>.<pid>.tmp`) in `folder` whose writer is gone.
+
+    A process killed between writing and renaming leaves one behind: nothing reads it, but without
+    this it would keep its disk space for good. Returns what was removed.
+    """
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in sorted(folder.glob(pattern)):
+        pid = pid_in_name(path.name)
+        if pid is not None and writer_alive(pid):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+@contextmanager
+def written_beside(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path` to write to, renamed over `path` durably when the block succeeds.
+
+    Readers see the old file or the new one, never half; a failed block leaves no temporary file, and
+    those that dead writers of the same file left are removed first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_left_over_temps(path.parent, f".{glob.escape(path.name)}.*.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        replace_durably(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -24,7 +24,6 @@ dbt turns these into `fct_figure_releases` and `mart_revisions`.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT, LABOUR_MARKET, CkanCsvDataset, PxWebDataset
-from ingestion.durable import pid_in_name, replace_durably, writer_alive
+from ingestion.durable import remove_left_over_temps, written_beside
 from ingestion.errors import TilannekuvaError
 from ingestion.kela import MEASURES as KELA_MEASURES
 from ingestion.kela import tidy_kela_benefit
@@ -181,29 +180,11 @@ def _read_cache(history: ReleaseHistory, cached: Path) -> pd.DataFrame:
 
 def _write_cache(frame: pd.DataFrame, cached: Path, warn: Warn) -> None:
     """Write beside, sync, rename; a cache that cannot be written costs a re-parse next time, not the run."""
-    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_parquet(tmp, index=False)
-        replace_durably(tmp, cached)
+        with written_beside(cached) as tmp:
+            frame.to_parquet(tmp, index=False)
     except OSError as exc:
         warn(f"release-history cache {cached} cannot be written ({exc}); the version is parsed again next run")
-    finally:
-        if tmp.exists():  # written but not renamed (the rename or its sync failed)
-            tmp.unlink()
-
-
-def remove_left_over_temps(folder: Path) -> list[Path]:
-    """Remove the cache's temporary files (`.<name>.<pid>.tmp`) of processes that are gone; returns them."""
-    if not folder.is_dir():
-        return []
-    removed = []
-    for path in sorted(folder.glob(".*.tmp")):
-        pid = pid_in_name(path.name)
-        if path.is_file() and not (pid is not None and writer_alive(pid)):
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
 
 
 def version_figures(

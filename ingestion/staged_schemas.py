@@ -11,13 +11,12 @@ YAML) in the same commit.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion.durable import replace_durably
+from ingestion.durable import written_beside
 from ingestion.prh import schemas as prh
 
 # pandas' string dtype is written as large_string; PRH's streaming writer uses pyarrow's string.
@@ -226,7 +225,5 @@ def schema_of(source: str, table: str) -> pa.Schema:
 
 def write_empty(source: str, table: str, path: Path) -> None:
     """Write an empty file of the declared schema atomically (readers see the old file or this one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(schema_of(source, table).empty_table(), tmp)
-    replace_durably(tmp, path)
+    with written_beside(path) as tmp:
+        pq.write_table(schema_of(source, table).empty_table(), tmp)

@@ -19,7 +19,6 @@ The orchestration layer only turns the returned `StageOutcome` into Dagster resu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ingestion.durable import replace_durably
+from ingestion.durable import written_beside
 from ingestion.errors import TilannekuvaError
 from ingestion.landing import VersionManifest, latest_version, read_manifest
 from ingestion.settings import Settings
@@ -139,10 +138,8 @@ def marker_of(path: Path) -> Path:
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
     """Write beside the target and rename, so readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    replace_durably(tmp, path)
+    with written_beside(path) as tmp:
+        frame.to_parquet(tmp, index=False)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from ingestion.catalogue import DATASETS
-from ingestion.durable import fsync_tree, replace_durably
+from ingestion.durable import fsync_tree, remove_left_over_temps, replace_durably
 from ingestion.landing import latest_version, read_manifest
 from ingestion.settings import Settings
 from serving.errors import PublishError
@@ -214,13 +214,14 @@ def publish_serving(settings: Settings, docs_build: Path | None = None, docs_dig
     version = stamp.strftime("%Y%m%dT%H%M%S%fZ")
     versions_dir = settings.serving_dir / VERSIONS_DIR
     versions_dir.mkdir(exist_ok=True)
-    tmp_db = settings.serving_dir / f".tilannekuva.{os.getpid()}.duckdb.tmp"
+    # A publish killed before its swap left its copy (and WAL): hundreds of MB that nothing reads.
+    for dead in remove_left_over_temps(settings.serving_dir, f".{settings.serving_path.name}.*.tmp"):
+        Path(f"{dead}.wal").unlink(missing_ok=True)
+    tmp_db = settings.serving_path.with_name(f".{settings.serving_path.name}.{os.getpid()}.tmp")
     exports = versions_dir / f"exports-{version}"
     docs = versions_dir / f"docs-{version}" if docs_build else None
     timings: dict[str, float] = {}
     try:
-        for leftover in (tmp_db, Path(f"{tmp_db}.wal")):
-            leftover.unlink(missing_ok=True)
         exports.mkdir()
         versions = source_versions(settings)
         described = descriptions_from_manifest(docs_build / "manifest.json") if docs_build else {}

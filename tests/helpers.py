@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REALDATA = Path(os.environ.get("REALDATA_DIR") or PROJECT_ROOT.parent / "shared" / "realdata")
 TYONV_12R5 = "statfin_tyonv_12r5_all_areas_2026M06_pxweb-json.json"
 GEOFI_2026 = "kunta_tyollisyysalue_2026_geofi.csv"
+
+
+def finished_pid() -> int:
+    """The id of a process that has ended: what a killed writer's temporary file is named after."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
 
 
 def realdata(name: str) -> Path:

@@ -4,7 +4,6 @@ read by folding every staged dump into a compact history (a company that leaves 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingestion.catalogue import PRH_COMPANIES
-from ingestion.durable import replace_durably
+from ingestion.durable import written_beside
 from ingestion.errors import SourceError
 from ingestion.landing import (
     read_manifest,
@@ -176,10 +175,8 @@ def apply_dump(
 
 
 def _write_atomic(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, temp, compression="zstd")
-    replace_durably(temp, path)
+    with written_beside(path) as temp:
+        pq.write_table(table, temp, compression="zstd")
 
 
 def landed_versions(landing_dir: Path) -> list[Path]:

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ingestion.durable import replace_durably
+from ingestion.durable import remove_left_over_temps, replace_durably
 from ingestion.errors import SourceError
 from ingestion.landing import (
     read_manifest,
@@ -282,8 +282,8 @@ def stage_dump(
     is_sample_data: bool = False,
 ) -> StagedPrh:
     """Parse into a scratch folder and rename both files into place only when the whole dump parsed."""
-    scratch = companies_path.parent / f".prh-{os.getpid()}.tmp"
-    shutil.rmtree(scratch, ignore_errors=True)
+    remove_left_over_temps(companies_path.parent, ".prh.*.tmp")  # scratch folders of parses that were killed
+    scratch = companies_path.parent / f".prh.{os.getpid()}.tmp"
     try:
         staged = parse_dump(
             zip_path,

@@ -221,10 +221,11 @@ def cache_problems(data_dir: Path) -> list[str]:
 
 
 def left_overs(data_dir: Path) -> list[Path]:
-    """What a killed run may leave half-written and the next run must clear: partial releases, cache temp files."""
+    """What a killed run may leave half-written and the next run must clear: partial releases, temp files."""
     partial = data_dir / "forecasts" / PARTIAL_DIR
     found = sorted(partial.iterdir()) if partial.is_dir() else []
-    return found + sorted((data_dir / CACHE_DIR).rglob(".*.tmp"))
+    temps = [*(data_dir / CACHE_DIR).rglob(".*.tmp"), *(data_dir / "staging").rglob(".*.tmp")]
+    return found + sorted(temps) + sorted((data_dir / "serving").glob(".*.tmp*"))
 
 
 def forget_stored_forecasts(data_dir: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 from ingestion.settings import load_settings
 from serving.publish import KEEP_VERSIONS, PublishError, publish_serving
 from tests.conftest import CliRun
+from tests.helpers import finished_pid
 from tests.integration.serving_helpers import copy_data_dir
 
 pytestmark = pytest.mark.integration
@@ -101,6 +102,9 @@ def test_csv_and_parquet_hold_the_same_data_as_the_serving_table(sample_refresh:
 
 def test_exports_switch_by_one_link_and_old_versions_are_pruned(sample_refresh: CliRun, tmp_path: Path) -> None:
     settings = load_settings(data_dir=copy_data_dir(sample_refresh, tmp_path))
+    killed_copy = settings.serving_dir / f".{settings.serving_path.name}.{finished_pid()}.tmp"  # a killed publish
+    for left in (killed_copy, Path(f"{killed_copy}.wal")):
+        left.write_bytes(b"half a serving file")
     links = []
     for _ in range(KEEP_VERSIONS + 1):
         published = publish_serving(settings)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingestion import durable
+from tests.helpers import finished_pid
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads which path an fd is from /proc")
 
@@ -71,3 +72,33 @@ def test_the_pid_of_a_temporary_name_and_whether_its_writer_runs() -> None:
     assert durable.pid_in_name("2026-10_20261124T060000") is None and durable.pid_in_name(".x.parquet.tmp") is None
     assert durable.writer_alive(os.getppid()), "the process that started this one runs"
     assert not durable.writer_alive(os.getpid()), "what this process's id left is from an earlier process"
+
+
+def test_a_file_written_beside_replaces_the_old_one_only_when_the_block_succeeds(tmp_path: Path) -> None:
+    target = tmp_path / "staged.parquet"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), durable.written_beside(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("killed mid-write")
+    assert target.read_bytes() == b"old" and list(tmp_path.iterdir()) == [target]
+
+    with durable.written_beside(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.name.startswith(".staged.parquet.")
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and list(tmp_path.iterdir()) == [target]
+
+
+def test_temporary_files_of_dead_writers_are_removed_and_a_running_writers_kept(tmp_path: Path) -> None:
+    target = tmp_path / "staged.parquet"
+    ended = finished_pid()
+    dead = tmp_path / f".staged.parquet.{ended}.tmp"
+    running = tmp_path / f".staged.parquet.{os.getppid()}.tmp"
+    other = tmp_path / f".other.parquet.{ended}.tmp"
+    (tmp_path / f".prh.{ended}.tmp").mkdir()  # a killed parse's scratch folder
+    for path in (dead, running, other):
+        path.write_bytes(b"left over")
+    with durable.written_beside(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert not dead.exists() and running.exists() and other.exists(), "only this file's dead temporaries go"
+    assert durable.remove_left_over_temps(tmp_path) == [other, tmp_path / f".prh.{ended}.tmp"]
+    assert running.exists()

@@ -228,7 +228,7 @@ def test_truncated_zip_fails_and_keeps_the_staged_files(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="damaged or truncated ZIP"):
         stage_dump(cut, companies, situations, max_uncompressed=CAP)
     assert companies.read_bytes() == before and situations.exists()
-    assert not list(companies.parent.glob(".prh-*")), "scratch files are cleaned up"
+    assert not list(companies.parent.glob(".prh.*")), "scratch files are cleaned up"
 
 
 def test_truncated_json_fails_and_keeps_the_staged_files(tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def test_promotion_replaces_the_file_atomically(settings: Settings, monkeypatch:
         renames.append((src, dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(staging.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)  # the rename in ingestion.durable
     outcome = stage(settings.landing_dir, Dataset(), stager, non_negative)
     assert outcome.status == "promoted" and [dst for _, dst in renames] == [stager.path]
     assert pd.read_parquet(stager.path)["value"].tolist() == [11.0, 21.0]
