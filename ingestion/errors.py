@@ -27,3 +27,9 @@ class SourceError(TilannekuvaError):
         if len(shown) > 200:
             shown = shown[:200] + "…"
         super().__init__(f"{source}: {field} = {shown}: {problem}")
+
+
+def exception_phrase(exc: BaseException) -> str:
+    """An exception as a short phrase for a one-sentence warning: its type and its message's first line."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first[:200]}" if first else type(exc).__name__

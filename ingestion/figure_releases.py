@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from ingestion.catalogue import KELA_UNEMPLOYMENT_BENEFIT, LABOUR_MARKET, CkanCsvDataset, PxWebDataset
 from ingestion.durable import remove_left_over_temps, written_beside
-from ingestion.errors import TilannekuvaError
+from ingestion.errors import TilannekuvaError, exception_phrase
 from ingestion.kela import MEASURES as KELA_MEASURES
 from ingestion.kela import tidy_kela_benefit
 from ingestion.landing import VersionManifest, read_manifest
@@ -200,10 +200,9 @@ def version_figures(
         try:
             return _read_cache(history, cached), True
         except (OSError, ValueError, pa.ArrowException) as exc:
-            problem = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             warn(
                 f"{history.label}: release-history cache {cached} of landing version {version.name} cannot be "
-                f"read ({problem}); parsing the version again"
+                f"read ({exception_phrase(exc)}); parsing the version again"
             )
     manifest = read_manifest(version)
     try:

@@ -52,8 +52,8 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: E402
 
-from ingestion.durable import fsync_dir, pid_in_name, replace_durably, writer_alive  # noqa: E402
-from ingestion.errors import TilannekuvaError  # noqa: E402
+from ingestion.durable import fsync_dir, remove_left_over_temps, replace_durably  # noqa: E402
+from ingestion.errors import TilannekuvaError, exception_phrase  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -322,12 +322,6 @@ def _finite(forecast: Forecast) -> bool:
     return bool(np.all(np.isfinite(mean)) and all(np.all(np.isfinite(b)) for pair in bands.values() for b in pair))
 
 
-def _failure(exc: Exception) -> str:
-    """An exception as a short phrase for a warning: its type and the first line of its message."""
-    first = (str(exc).strip().splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {first[:200]}" if first else type(exc).__name__
-
-
 def series_outlook(
     job: tuple[Series, frozenset[date], np.ndarray | None],
 ) -> tuple[list[dict], list[dict], np.ndarray | None, list[tuple[str, str]]]:
@@ -354,7 +348,7 @@ def series_outlook(
                 by_origin, start_params = ets_from_origins(y, origins[0], HORIZON)
         except Exception as exc:  # any failure of one series' fit: its baseline stands, the night goes on
             by_origin = {}
-            failures.append(("backtest", _failure(exc)))
+            failures.append(("backtest", exception_phrase(exc)))
         for origin in origins:
             origin_month = add_months(s.end, origin - n)
             actual = y[origin : origin + HORIZON]
@@ -371,7 +365,7 @@ def series_outlook(
             warnings.simplefilter("ignore")
             ets_forecast, params = ets_with_params(y, HORIZON, start_params)
     except Exception as exc:  # as above
-        failures.append(("forecast", _failure(exc)))
+        failures.append(("forecast", exception_phrase(exc)))
     else:
         if _finite(ets_forecast):
             forecast.extend(_rows(s, "ets", s.end, ets_forecast))
@@ -432,22 +426,7 @@ def remove_left_over_partials(root: Path) -> list[Path]:
     `.<release>.<pid>.tmp/` folders the layout before `.partial` wrote directly under `root`, where
     dbt's glob reads them.
     """
-    if not root.is_dir():
-        return []
-    partial_root = root / PARTIAL_DIR
-    candidates = sorted(partial_root.iterdir()) if partial_root.is_dir() else []
-    candidates += sorted(p for p in root.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp"))
-    removed = []
-    for path in candidates:
-        pid = pid_in_name(path.name)
-        if pid is not None and writer_alive(pid):
-            continue
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
-        removed.append(path)
-    return removed
+    return remove_left_over_temps(root / PARTIAL_DIR, "*") + remove_left_over_temps(root, ".*.tmp")
 
 
 # The columns readers take from each file of a release: dbt's staging models and the next release's run.
@@ -471,7 +450,7 @@ def release_problem(folder: Path) -> str | None:
         try:
             table = pq.read_table(path)
         except (OSError, ValueError, pa.ArrowException) as exc:
-            return f"{name} cannot be read ({_failure(exc)})"
+            return f"{name} cannot be read ({exception_phrase(exc)})"
         missing = [c for c in columns if c not in table.column_names]
         if missing:
             return f"{name} lacks the columns {', '.join(missing)}"
