@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from ingestion.durable import written_beside
 from ingestion.errors import TilannekuvaError
 from ingestion.landing import VersionManifest, latest_version, read_manifest
+from ingestion.memory import return_freed_memory
 from ingestion.settings import Settings
 from ingestion.staged_schemas import write_empty
 
@@ -186,8 +187,21 @@ def stage(
     """Stage the newest good landing version of `dataset` (its `source` and `name`) through `stager`.
 
     A version that fails to tidy (the source's own TilannekuvaError, naming what is wrong) ends
-    `failed` with that sentence; the staged files are then untouched.
+    `failed` with that sentence; the staged files are then untouched. The memory the tidy frame
+    took is handed back before the next step, which runs in the same process.
     """
+    try:
+        return _stage(landing_dir, dataset, stager, validate)
+    finally:
+        return_freed_memory()
+
+
+def _stage(
+    landing_dir: Path,
+    dataset: Catalogued,
+    stager: Stager[T],
+    validate: Callable[[T], Validation],
+) -> StageOutcome:
     source, paths = stager.source, stager.paths
     first = next(iter(paths))
     label = f"{source}/{first}"

@@ -14,6 +14,7 @@ publish and everything downstream: the build warehouse, serving file and exports
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import sys
 from collections.abc import Iterator, Mapping
@@ -23,9 +24,9 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, dbt_assets
 
-from ingestion.durable import replace_durably
+from ingestion.durable import replace_durably, written_beside
 from ingestion.refresh import STATUS_DATASET, STATUS_SOURCE
 from ingestion.settings import Settings, settings_env
 from orchestration.dbt_project import DBT_PROJECT, DBT_PROJECT_DIR, project_files
@@ -153,16 +154,62 @@ def rebuild_reason(settings: Settings) -> str | None:
     return None
 
 
-def build_and_clean(dbt: DbtCliResource, context: AssetExecutionContext) -> Iterator[Any]:
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def parse_state_path(settings: Settings) -> Path:
+    """Where dbt's partial-parse state is kept for this data dir and checkout, between invocations.
+
+    dbt parses the whole project again (4-6 s of each invocation) when the profile differs from the
+    one that wrote the state, and the profile names the warehouse under the data dir: the state the
+    prepare step leaves in `dbt_project/target` matches no data dir but its own. Parsed seeds carry
+    the checkout's path, hence its digest in the name.
+    """
+    checkout = digest(str(DBT_PROJECT_DIR).encode())[:12]
+    return settings.build_dir / "dbt" / f"partial_parse.{checkout}.msgpack"
+
+
+def invoke_dbt(
+    dbt: DbtCliResource,
+    args: list[str],
+    settings: Settings,
+    *,
+    target_path: Path,
+    context: AssetExecutionContext | None = None,
+) -> DbtCliInvocation:
+    """`dbt <args>` in `target_path`, starting from this data dir's parse state when there is one.
+
+    dagster-dbt would copy the state of `dbt_project/target`, which never matches (see
+    `parse_state_path`); a state already in the target folder is left as it is.
+    """
+    target_path.mkdir(parents=True, exist_ok=True)
+    state = parse_state_path(settings)
+    if state.exists():
+        shutil.copyfile(state, target_path / PARTIAL_PARSE)
+    return dbt.cli(args, context=context, target_path=target_path)
+
+
+def keep_parse_state(settings: Settings, invocation: DbtCliInvocation) -> None:
+    """Make a successful invocation's parse state the one the next invocation on this data dir starts from."""
+    produced = invocation.target_path / PARTIAL_PARSE
+    if produced.exists():
+        with written_beside(parse_state_path(settings)) as tmp:
+            shutil.copyfile(produced, tmp)
+
+
+def build_and_clean(dbt: DbtCliResource, context: AssetExecutionContext, settings: Settings) -> Iterator[Any]:
     """`dbt build` streamed to Dagster; its per-run target folder is removed once the build succeeded.
 
-    dagster-dbt gives every invocation its own `target/<op>-<run>-<hash>/` (manifest, run results,
-    compiled SQL: 27 MB a night for the two builds), which a nightly schedule would pile up by the gigabyte. A failed
-    build keeps its folder, for reading what dbt compiled.
+    Every invocation gets its own `<data dir>/build/dbt/<op>-<run>-<random>/` (manifest, run results,
+    compiled SQL: 27 MB a night for the two builds), named as dagster-dbt names them, which a nightly
+    schedule would pile up by the gigabyte. A failed build keeps its folder, for reading what dbt compiled.
     """
-    invocation = dbt.cli(["build", *NIGHTLY_BUILD_ARGS], context=context)
+    name = f"{context.op_execution_context.op.name}-{context.run.run_id[:7]}-{secrets.token_hex(4)}"
+    target = settings.build_dir / "dbt" / name
+    invocation = invoke_dbt(dbt, ["build", *NIGHTLY_BUILD_ARGS], settings, target_path=target, context=context)
     yield from invocation.stream()
     if invocation.is_successful():
+        keep_parse_state(settings, invocation)
         shutil.rmtree(invocation.target_path, ignore_errors=True)
 
 
@@ -196,4 +243,4 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: Pi
             return
         context.log.info(f"building: {reason}")
     os.environ.update(settings_env(settings))
-    yield from build_and_clean(dbt, context)
+    yield from build_and_clean(dbt, context, settings)

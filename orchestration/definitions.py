@@ -12,6 +12,7 @@ from dagster import (
     in_process_executor,
 )
 
+from ingestion.memory import use_system_pool_for_arrow
 from orchestration.alerts import CHECK_HOOKS, alert_on_run_failure
 from orchestration.assets.outlook import dbt_outlook_models, outlook_forecasts
 from orchestration.assets.releases import RELEASE_ASSETS
@@ -25,6 +26,10 @@ from orchestration.progress import progress_logger
 from orchestration.resources import PipelineSettings
 from orchestration.sensors import source_release_sensor
 from orchestration.sqlite_storage import RUN_SHARD_DIR  # noqa: F401  (registers the SQLite commit hook)
+
+# Every step runs in this one process, which hands back what each staging step freed
+# (ingestion.memory); Arrow's buffers must come from the allocator that can.
+use_system_pool_for_arrow()
 
 # In-process: on two cores a multiprocess executor costs more in start-up than it wins, and the
 # DuckDB writers (dbt, publish) must run one at a time anyway.

@@ -134,7 +134,14 @@ def run_checks(suite: str, frames: dict[str, pd.DataFrame], checks: list[Check])
         on_frame = {i: check for i, check in enumerate(checks) if check.frame == frame_name}
         if not on_frame:
             continue
-        validation = _batch(frame_name, frame).validate(_suite(suite, frame_name, on_frame), result_format="SUMMARY")
+        try:
+            validation = _batch(frame_name, frame).validate(
+                _suite(suite, frame_name, on_frame), result_format="SUMMARY"
+            )
+        finally:
+            # The data source's execution engine caches each batch it loaded, the whole frame, for as
+            # long as the (cached) context lives: hundreds of MB held through the rest of a refresh.
+            _context().data_sources.delete(f"frame_{frame_name}")
         for evaluated in validation.results:
             index = evaluated.expectation_config.meta["check"]
             result = evaluated.result or {}

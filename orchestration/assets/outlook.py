@@ -76,5 +76,6 @@ def dbt_outlook_models(context: AssetExecutionContext, dbt: DbtCliResource, pipe
 
     Runs only after the forecasts materialised, so it is skipped with them when nothing changed.
     """
-    os.environ.update(settings_env(pipeline.get()))
-    yield from build_and_clean(dbt, context)
+    settings = pipeline.get()
+    os.environ.update(settings_env(settings))
+    yield from build_and_clean(dbt, context, settings)

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import tempfile
 import time
 from importlib.metadata import version
@@ -13,8 +12,7 @@ from dagster_dbt import DbtCliResource
 
 from ingestion.settings import Settings, settings_env
 from orchestration.assets.outlook import dbt_outlook_models
-from orchestration.dbt import build_inputs, dbt_models, digest, record_published_inputs
-from orchestration.dbt_project import DBT_PROJECT
+from orchestration.dbt import build_inputs, dbt_models, digest, invoke_dbt, keep_parse_state, record_published_inputs
 from orchestration.resources import PipelineSettings
 from serving.publish import publish_serving, reuse_published_docs, warehouse_schema
 
@@ -27,13 +25,10 @@ def timing_message(phase: str, seconds: dict[str, float]) -> str:
     return "timing: " + " ".join(f"{phase}.{name}={value:.3f}" for name, value in seconds.items())
 
 
-def generate_dbt_docs(dbt: DbtCliResource, target: Path) -> Path:
+def generate_dbt_docs(dbt: DbtCliResource, settings: Settings, target: Path) -> Path:
     """`dbt docs generate --static` against the build warehouse: one self-contained page plus its JSON."""
-    # DbtProject.target_path is relative to the project directory (dagster-dbt's default "target").
-    cached = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / "partial_parse.msgpack"
-    if cached.exists():  # lets dbt skip a full re-parse of the project in the fresh target dir
-        shutil.copyfile(cached, target / cached.name)
-    dbt.cli(["docs", "generate", "--static", "--quiet"], target_path=target).wait()
+    invocation = invoke_dbt(dbt, ["docs", "generate", "--static", "--quiet"], settings, target_path=target).wait()
+    keep_parse_state(settings, invocation)
     return target
 
 
@@ -79,7 +74,7 @@ def publish(context: AssetExecutionContext, pipeline: PipelineSettings, dbt: Dbt
             context.log.info("docs site reused: the project, settings and warehouse schema are as last published")
             timings["docs_reused"] = time.perf_counter() - began
         else:
-            generate_dbt_docs(dbt, docs_build)
+            generate_dbt_docs(dbt, settings, docs_build)
             timings["docs_generate"] = time.perf_counter() - began
         published = publish_serving(settings, docs_build=docs_build, docs_digest=made_from)
     record_published_inputs(settings, inputs)

@@ -11,6 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from ingestion.settings import load_settings
+from orchestration.dbt import parse_state_path
 from tests.conftest import CliRun, run_cli
 
 pytestmark = pytest.mark.integration
@@ -123,6 +125,13 @@ def test_exports_and_their_manifest(sample_refresh: CliRun) -> None:
         # revisions need a second release; the default sample lands one (python -m ingestion.sample_releases
         # lands the earlier ones, tests/integration/test_figure_releases.py)
         assert rows > 0 or table in ("mart_revisions", "mart_revision_summary"), table
+
+
+def test_dbt_keeps_its_parse_state_and_no_run_folders(sample_refresh: CliRun) -> None:
+    """The next dbt invocation on this data dir starts from the parse state (not a full parse); the
+    per-run folders of the successful builds are gone."""
+    state = parse_state_path(load_settings(data_dir=sample_refresh.data_dir))
+    assert list(state.parent.iterdir()) == [state]
 
 
 def test_landing_is_kept_with_manifests(sample_refresh: CliRun) -> None:

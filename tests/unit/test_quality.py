@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import date, datetime
 
 import pandas as pd
@@ -66,3 +68,13 @@ def test_zeroed_symbol_and_unknown_codes(good: pd.DataFrame) -> None:
     good.loc[1, "area_code"] = "XX1"
     failed = {f.description for f in validate_labour_market(good).failures}
     assert {"a missing value always carries its symbol", "measures", "area codes are known"} <= failed
+
+
+def test_a_validated_frame_is_not_kept_alive(good: pd.DataFrame) -> None:
+    """The cached great-expectations context must not hold the last frame (hundreds of MB in a refresh)."""
+    frame = good.copy()
+    seen = weakref.ref(frame)
+    assert validate_labour_market(frame).success
+    del frame
+    gc.collect()
+    assert seen() is None
