@@ -36,8 +36,14 @@ def use_system_pool_for_arrow() -> None:
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
+def freeze_start_up_objects() -> None:
+    """Leave what start-up loaded (libraries, Dagster's definitions, the dbt manifest: half a million
+    objects) out of every later garbage collection; a full collection then takes milliseconds, not 0.3 s."""
+    gc.freeze()
+
+
 def return_freed_memory() -> None:
-    """Collect unreachable objects, then hand glibc's free pages back to the operating system."""
+    """Collect what the step left in reference cycles (pandas frames are), then hand glibc's free pages back."""
     gc.collect()
     trim = _malloc_trim()
     if trim is not None:

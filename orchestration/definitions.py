@@ -12,7 +12,7 @@ from dagster import (
     in_process_executor,
 )
 
-from ingestion.memory import use_system_pool_for_arrow
+from ingestion.memory import freeze_start_up_objects, use_system_pool_for_arrow
 from orchestration.alerts import CHECK_HOOKS, alert_on_run_failure
 from orchestration.assets.outlook import dbt_outlook_models, outlook_forecasts
 from orchestration.assets.releases import RELEASE_ASSETS
@@ -78,3 +78,6 @@ defs = Definitions(
     loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={"pipeline": PipelineSettings(), "dbt": dbt_resource()},
 )
+
+# Loaded once per process; the steps' own objects are what garbage collection should look at.
+freeze_start_up_objects()

@@ -25,6 +25,15 @@ def pytest_configure(config: pytest.Config) -> None:
     prepare_if_stale()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files that run whole refreshes first (a stable sort, so a file's tests stay together).
+
+    With one worker per core, each taking whole files (`tasks.py test`), the many quick unit files
+    then even out the end, instead of one worker running a long crash or refresh file alone.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("integration") is None)
+
+
 @dataclass(frozen=True)
 class CliRun:
     """A finished `tilannekuva` process."""
