@@ -92,9 +92,10 @@ def test() -> None:
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "deptry", ".")
     run(BIN / "sqlfluff", "lint", "--processes", "2", "dbt_project/models", "dbt_project/tests", "dbt_project/macros")
-    # One worker per core, each taking whole test files (their module fixtures build warehouses).
+    # One worker per core, each taking whole test files (their module fixtures build warehouses), in
+    # the order tests/conftest.py gives (whole-refresh files first), not xdist's most-tests-first.
     # pytest exits non-zero when no test ran (exit code 5), so a green run always ran tests.
-    run(BIN / "python", "-m", "pytest", "-n", "auto", "--dist", "loadfile", *sys.argv[2:])
+    run(BIN / "python", "-m", "pytest", "-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder", *sys.argv[2:])
 
 
 def faults() -> None:
