@@ -1,7 +1,9 @@
 """A reader process for the concurrency test: queries the serving file (or the exports) in a loop.
 
 Run as `python -m tests.integration.serving_reader MODE DATA_DIR STOP_FILE OUT_FILE`; writes a JSON
-summary (answers seen, with counts, and every error) when STOP_FILE appears or after 120 s.
+summary (answers seen, with counts, and every error) when STOP_FILE appears or after 120 s. After each
+query it also replaces OUT_FILE.progress with its query count and the number of distinct answers, so
+the test can publish until every reader has done enough work, however loaded the machine is.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def main(mode: str, data_dir: str, stop_file: str, out_file: str) -> None:
     deadline = time.monotonic() + 120
     con = None
     queries = 0
+    progress = Path(f"{out_file}.progress")
+    progress_draft = Path(f"{out_file}.progress.draft")
     while not Path(stop_file).exists() and time.monotonic() < deadline:
         try:
             if mode == "exports":
@@ -59,6 +63,8 @@ def main(mode: str, data_dir: str, stop_file: str, out_file: str) -> None:
         except Exception as exc:  # every failure is what the test counts
             errors.append(f"{type(exc).__name__}: {exc}")
         queries += 1
+        progress_draft.write_text(json.dumps({"queries": queries, "answers": len(seen)}), encoding="utf-8")
+        os.replace(progress_draft, progress)
     Path(out_file).write_text(json.dumps({"seen": seen, "errors": errors, "queries": queries}), encoding="utf-8")
 
 
