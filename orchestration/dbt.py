@@ -157,6 +157,11 @@ def rebuild_reason(settings: Settings) -> str | None:
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 
+def dbt_work_dir(settings: Settings) -> Path:
+    """`<data dir>/build/dbt`: each build's own folder and the parse state the builds share."""
+    return settings.build_dir / "dbt"
+
+
 def parse_state_path(settings: Settings) -> Path:
     """Where dbt's partial-parse state is kept for this data dir and checkout, between invocations.
 
@@ -166,7 +171,7 @@ def parse_state_path(settings: Settings) -> Path:
     the checkout's path, hence its digest in the name.
     """
     checkout = digest(str(DBT_PROJECT_DIR).encode())[:12]
-    return settings.build_dir / "dbt" / f"partial_parse.{checkout}.msgpack"
+    return dbt_work_dir(settings) / f"partial_parse.{checkout}.msgpack"
 
 
 def invoke_dbt(
@@ -205,7 +210,7 @@ def build_and_clean(dbt: DbtCliResource, context: AssetExecutionContext, setting
     schedule would pile up by the gigabyte. A failed build keeps its folder, for reading what dbt compiled.
     """
     name = f"{context.op_execution_context.op.name}-{context.run.run_id[:7]}-{secrets.token_hex(4)}"
-    target = settings.build_dir / "dbt" / name
+    target = dbt_work_dir(settings) / name
     invocation = invoke_dbt(dbt, ["build", *NIGHTLY_BUILD_ARGS], settings, target_path=target, context=context)
     yield from invocation.stream()
     if invocation.is_successful():

@@ -79,21 +79,10 @@ def _context() -> Any:
     return context
 
 
-def _batch(frame_name: str, frame: pd.DataFrame) -> Any:
-    context = _context()
-    name = f"frame_{frame_name}"
-    try:
-        source = context.data_sources.get(name)
-    except (KeyError, ValueError):
-        source = context.data_sources.add_pandas(name)
-    try:
-        asset = source.get_asset("frame")
-    except LookupError:
-        asset = source.add_dataframe_asset("frame")
-    try:
-        definition = asset.get_batch_definition("whole")
-    except (KeyError, ValueError, LookupError):
-        definition = asset.add_batch_definition_whole_dataframe("whole")
+def _batch(source_name: str, frame: pd.DataFrame) -> Any:
+    """A batch of the whole frame, from a data source of its own (removed again after each validation)."""
+    source = _context().data_sources.add_pandas(source_name)
+    definition = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("whole")
     return definition.get_batch(batch_parameters={"dataframe": frame})
 
 
@@ -134,14 +123,15 @@ def run_checks(suite: str, frames: dict[str, pd.DataFrame], checks: list[Check])
         on_frame = {i: check for i, check in enumerate(checks) if check.frame == frame_name}
         if not on_frame:
             continue
+        source_name = f"frame_{frame_name}"
         try:
-            validation = _batch(frame_name, frame).validate(
+            validation = _batch(source_name, frame).validate(
                 _suite(suite, frame_name, on_frame), result_format="SUMMARY"
             )
         finally:
             # The data source's execution engine caches each batch it loaded, the whole frame, for as
             # long as the (cached) context lives: hundreds of MB held through the rest of a refresh.
-            _context().data_sources.delete(f"frame_{frame_name}")
+            _context().data_sources.delete(source_name)
         for evaluated in validation.results:
             index = evaluated.expectation_config.meta["check"]
             result = evaluated.result or {}
