@@ -187,13 +187,9 @@ def stage(
     """Stage the newest good landing version of `dataset` (its `source` and `name`) through `stager`.
 
     A version that fails to tidy (the source's own TilannekuvaError, naming what is wrong) ends
-    `failed` with that sentence; the staged files are then untouched. The memory the tidy frame
-    took is handed back before the next step, which runs in the same process.
+    `failed` with that sentence; the staged files are then untouched.
     """
-    try:
-        return _stage(landing_dir, dataset, stager, validate)
-    finally:
-        return_freed_memory()
+    return _stage(landing_dir, dataset, stager, validate)
 
 
 def _stage(
@@ -226,6 +222,21 @@ def _stage(
             manifest,
             notes=[("info", f"{label}: landing version {version.name} is already staged; unchanged")],
         )
+    try:
+        return _tidy_and_promote(version, manifest, marker, stager, validate)
+    finally:
+        return_freed_memory()
+
+
+def _tidy_and_promote(
+    version: Path, manifest: VersionManifest, marker: Path, stager: Stager[T], validate: Callable[[T], Validation]
+) -> StageOutcome:
+    """Tidy, validate and promote (or quarantine) one landing version.
+
+    A function of its own so that the tidy frame is unreferenced when it returns: `_stage` then hands
+    its memory back before the next step, which runs in the same process.
+    """
+    source, paths = stager.source, stager.paths
     try:
         tidied = stager.tidy(version)
     except TilannekuvaError as exc:

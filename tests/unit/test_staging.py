@@ -110,6 +110,21 @@ def test_the_same_version_again_is_unchanged_and_not_tidied(settings: Settings) 
     assert staged.stat().st_mtime_ns == before
 
 
+def test_memory_is_handed_back_after_a_tidy_only(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    releases: list[str] = []
+    monkeypatch.setattr(staging, "return_freed_memory", lambda: releases.append("release"))
+    stager = FrameStager.of(settings, SOURCE, NAME, tidy)
+    assert stage(settings.landing_dir, Dataset(), stager, non_negative).status == "not_yet_available"
+    land(settings.landing_dir, "20261120T080000000000Z", [10.0, 20.0])
+    assert stage(settings.landing_dir, Dataset(), stager, non_negative).status == "promoted"
+    assert releases == ["release"]
+    assert stage(settings.landing_dir, Dataset(), stager, non_negative).status == "unchanged"
+    assert releases == ["release"], "a no-change night tidies nothing, so it has nothing to hand back"
+    land(settings.landing_dir, "20261127T080000000000Z", [10.0, -5.0])
+    assert stage(settings.landing_dir, Dataset(), stager, non_negative).status == "quarantined"
+    assert releases == ["release", "release"]
+
+
 def test_a_failing_version_is_quarantined_and_the_promoted_file_stays(settings: Settings) -> None:
     good = land(settings.landing_dir, "20261120T080000000000Z", [10.0, 20.0])
     stager = FrameStager.of(settings, SOURCE, NAME, tidy)
