@@ -3,13 +3,15 @@
 `breakdown` reads the run's JSON-lines event log (`<data dir>/logs/last_refresh.jsonl`): process
 start-up until the first event, each step of the job grouped by phase, the `timing:` messages the
 staging and publish assets log (quality suite, docs, serving copy, exports) and what follows the
-job. `PeakSampler` polls the refresh process and its children (dbt) for their peak resident memory
-(VmHWM), so the benchmark can say which process is the largest.
+job, and how many events the run wrote to Dagster's run history (each a SQLite commit of its own,
+asset and check events a second one in the index). `PeakSampler` polls the refresh process and its
+children (dbt) for their peak resident memory (VmHWM), so the benchmark can say which process is the largest.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from collections import defaultdict
@@ -52,6 +54,7 @@ class Breakdown:
     wall: float
     slowest_steps: list[tuple[str, float]] = field(default_factory=list)
     spans: list[tuple[float, float, str]] = field(default_factory=list)
+    events_stored: tuple[int, int] | None = None
 
     def step_at(self, when: float) -> str:
         """The step(s) running at epoch `when`, or where the run was outside the job."""
@@ -70,6 +73,9 @@ class Breakdown:
                 if name.split(".")[0] == _TIMING_PHASE.get(phase):
                     rows.append(f"  {'':6}    {sub:6.2f} s  {name}")
         rows.append(f"  {self.job:6.2f} s  job in total (steps + event log writes)")
+        if self.events_stored:
+            total, indexed = self.events_stored
+            rows.append(f"  {'':6}    {total} events in Dagster's run history, {indexed} also in its asset index")
         rows.append(f"  {self.after:6.2f} s  after the job (summary, headline, exit)")
         if self.slowest_steps:
             rows.append("  slowest steps: " + ", ".join(f"{s} {t:.1f} s" for s, t in self.slowest_steps))
@@ -84,8 +90,24 @@ class Breakdown:
 _TIMING_PHASE = {"publish": "publish", "parse + stage (staging, incl. quality)": "staging"}
 
 
+def events_stored(dagster_home: Path, run_id: str) -> tuple[int, int] | None:
+    """Events of the run in Dagster's SQLite run history (planned ones included), and how many of them
+    were written to its asset index as well; None where the history is not SQLite."""
+    runs = dagster_home / "history" / "runs"
+    counts = []
+    for db in (runs / f"{run_id}.db", runs / "index.db"):
+        if not db.exists():
+            return None
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            counts.append(con.execute("SELECT count(*) FROM event_logs WHERE run_id = ?", [run_id]).fetchone()[0])
+    return int(counts[0]), int(counts[1])
+
+
 def breakdown(events_path: Path, started_at: float, wall: float) -> Breakdown:
-    """The breakdown of one refresh whose process started at `started_at` (epoch) and took `wall` s."""
+    """The breakdown of one refresh whose process started at `started_at` (epoch) and took `wall` s.
+
+    The run's events are counted in `<data dir>/dagster_home`, where the refresh keeps them by default.
+    """
     events = [json.loads(line) for line in events_path.read_text(encoding="utf-8").splitlines()]
     first, last = _stamp(events[0]), _stamp(events[-1])
     starts: dict[str, float] = {}
@@ -118,6 +140,7 @@ def breakdown(events_path: Path, started_at: float, wall: float) -> Breakdown:
         wall=wall,
         slowest_steps=slowest,
         spans=spans,
+        events_stored=events_stored(events_path.parents[1] / "dagster_home", events[0]["run_id"]),
     )
 
 
