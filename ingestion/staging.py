@@ -189,15 +189,6 @@ def stage(
     A version that fails to tidy (the source's own TilannekuvaError, naming what is wrong) ends
     `failed` with that sentence; the staged files are then untouched.
     """
-    return _stage(landing_dir, dataset, stager, validate)
-
-
-def _stage(
-    landing_dir: Path,
-    dataset: Catalogued,
-    stager: Stager[T],
-    validate: Callable[[T], Validation],
-) -> StageOutcome:
     source, paths = stager.source, stager.paths
     first = next(iter(paths))
     label = f"{source}/{first}"
@@ -233,7 +224,7 @@ def _tidy_and_promote(
 ) -> StageOutcome:
     """Tidy, validate and promote (or quarantine) one landing version.
 
-    A function of its own so that the tidy frame is unreferenced when it returns: `_stage` then hands
+    A function of its own so that the tidy frame is unreferenced when it returns: `stage` then hands
     its memory back before the next step, which runs in the same process.
     """
     source, paths = stager.source, stager.paths
